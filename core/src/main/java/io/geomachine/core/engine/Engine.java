@@ -1,0 +1,123 @@
+package io.geomachine.core.engine;
+
+import io.geomachine.core.job.JobRegistry;
+import io.geomachine.core.messaging.Destination;
+import io.geomachine.core.repository.JobRepository;
+import io.geomachine.core.repository.OutboxRepository;
+import io.geomachine.core.repository.TaskRepository;
+import io.geomachine.core.task.TaskHandler;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.json.JsonObject;
+import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.sqlclient.Pool;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * Assembles the domain for one service: repositories, the outbox relay for the destinations the
+ * service sends to, and the domain services on top. Every service builds exactly one, from its pool
+ * and its outgoing channels, so the wiring is written once.
+ */
+public final class Engine {
+  /** How the outbox relay batches, sends and polls. */
+  public record RelaySettings(
+      int batchSize, int sendConcurrency, Duration sendTimeout, Duration pollInterval) {
+    public static RelaySettings defaults() {
+      return new RelaySettings(500, 128, Duration.ofSeconds(10), Duration.ofMillis(500));
+    }
+  }
+
+  private final Pool pool;
+  private final JobRegistry registry;
+  private final JobRepository jobs = new JobRepository();
+  private final TaskRepository tasks = new TaskRepository();
+  private final OutboxRepository outbox = new OutboxRepository();
+  private final OutboxRelay relay;
+  private final RelaySettings settings;
+
+  /**
+   * @param senders one sender per destination this service publishes to; each completes when the
+   *     broker has accepted the message
+   */
+  public Engine(
+      Pool pool,
+      JobRegistry registry,
+      Map<Destination, Function<JsonObject, Uni<Void>>> senders,
+      RelaySettings settings) {
+    this.pool = pool;
+    this.registry = registry;
+    this.settings = settings;
+    this.relay =
+        new OutboxRelay(
+            pool,
+            outbox,
+            senders.keySet(),
+            (destination, payload) -> {
+              Function<JsonObject, Uni<Void>> sender = senders.get(destination);
+              if (sender == null) {
+                return Uni.createFrom()
+                    .failure(new IllegalStateException("no sender for " + destination));
+              }
+              return sender.apply(payload);
+            },
+            settings.batchSize(),
+            settings.sendConcurrency(),
+            settings.sendTimeout());
+  }
+
+  /** Starts the relay's polling; call once the application is up. */
+  public void start(Vertx vertx) {
+    relay.start(vertx, settings.pollInterval());
+    relay.wakeUp();
+  }
+
+  public void stop() {
+    relay.stop();
+  }
+
+  public Pool pool() {
+    return pool;
+  }
+
+  public JobRegistry registry() {
+    return registry;
+  }
+
+  public JobRepository jobs() {
+    return jobs;
+  }
+
+  public TaskRepository tasks() {
+    return tasks;
+  }
+
+  public OutboxRepository outbox() {
+    return outbox;
+  }
+
+  public OutboxRelay relay() {
+    return relay;
+  }
+
+  public CoreMachine coreMachine() {
+    return new CoreMachine(pool, registry, jobs, tasks, outbox, relay::wakeUp);
+  }
+
+  public JobSubmission submission() {
+    return new JobSubmission(pool, registry, jobs, tasks, outbox, relay::wakeUp);
+  }
+
+  public JobQueries queries() {
+    return new JobQueries(pool, jobs, tasks);
+  }
+
+  public TaskExecutor taskExecutor(Collection<? extends TaskHandler> handlers) {
+    return new TaskExecutor(pool, tasks, outbox, handlers, relay::wakeUp);
+  }
+
+  public MessageIntake intake() {
+    return new MessageIntake(pool, outbox, relay::wakeUp);
+  }
+}

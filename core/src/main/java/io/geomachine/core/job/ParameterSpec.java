@@ -1,0 +1,22 @@
+package io.geomachine.core.job;
+
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * One declared parameter of a job definition.
+ *
+ * @param identifying whether the value is part of the job id (a knob like {@code failure_rate} that
+ *     does not change what the job produces is not)
+ */
+public record ParameterSpec(
+    String name,
+    ParamType type,
+    boolean required,
+    Object defaultValue,
+    Number min,
+    Number max,
+    List<Object> allowedValues,
+    Pattern pattern,
+    boolean identifying,
+    String description) {}

@@ -1,0 +1,65 @@
+-- Completes a task that is 'processing' (a guarded transition: any other status is left alone and
+-- reported as task_updated = false, which is how a duplicate message is recognised) and tells the
+-- caller whether it was the last open task of its stage. The advisory lock per job and stage
+-- serialises the count, so exactly one caller sees is_last_task_in_stage = true ("last task turns
+-- out the lights"); locks are released after the commit is visible, so the last one counts right.
+CREATE OR REPLACE FUNCTION "app"."complete_task_and_check_stage"(
+    p_task_id VARCHAR(100),
+    p_job_id VARCHAR(64),
+    p_stage INTEGER,
+    p_result_data JSONB DEFAULT NULL,
+    p_error_details TEXT DEFAULT NULL
+)
+RETURNS TABLE (
+    task_updated BOOLEAN,
+    is_last_task_in_stage BOOLEAN,
+    job_id VARCHAR(64),
+    stage_number INTEGER,
+    remaining_tasks INTEGER
+)
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    v_job_id VARCHAR(64);
+    v_stage INTEGER;
+    v_remaining INTEGER;
+    v_task_status app.task_status;
+BEGIN
+    UPDATE app.tasks
+    SET
+        status = CASE
+            WHEN p_error_details IS NOT NULL THEN 'failed'::app.task_status
+            ELSE 'completed'::app.task_status
+        END,
+        result_data = p_result_data,
+        error_details = p_error_details,
+        updated_at = NOW()
+    WHERE
+        task_id = p_task_id
+        AND parent_job_id = p_job_id
+        AND stage = p_stage
+        AND status = 'processing'
+    RETURNING parent_job_id, stage, status
+    INTO v_job_id, v_stage, v_task_status;
+
+    IF v_job_id IS NULL THEN
+        RETURN QUERY SELECT FALSE, FALSE, NULL::VARCHAR(64), NULL::INTEGER, 0::INTEGER;
+        RETURN;
+    END IF;
+
+    PERFORM pg_advisory_xact_lock(hashtext(v_job_id || ':stage:' || v_stage::text));
+
+    SELECT COUNT(*)::INTEGER INTO v_remaining
+    FROM app.tasks t
+    WHERE t.parent_job_id = v_job_id
+      AND t.stage = v_stage
+      AND t.status NOT IN ('completed', 'failed');
+
+    RETURN QUERY SELECT
+        TRUE,
+        v_remaining = 0,
+        v_job_id,
+        v_stage,
+        v_remaining;
+END;
+$$;
