@@ -24,7 +24,15 @@ public interface OutboxConfig {
   @WithDefault("500ms")
   Duration pollInterval();
 
+  /**
+   * Whether this process publishes outbox rows at all. Off, it still writes them (in the same
+   * transactions as always) and leaves publishing to other replicas.
+   */
+  @WithDefault("true")
+  boolean publish();
+
   default RelaySettings toSettings() {
-    return new RelaySettings(batchSize(), sendConcurrency(), sendTimeout(), pollInterval());
+    return new RelaySettings(
+        batchSize(), sendConcurrency(), sendTimeout(), pollInterval(), publish());
   }
 }

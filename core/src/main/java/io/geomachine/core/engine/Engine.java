@@ -2,6 +2,7 @@ package io.geomachine.core.engine;
 
 import io.geomachine.core.job.JobRegistry;
 import io.geomachine.core.messaging.Destination;
+import io.geomachine.core.repository.JanitorRunRepository;
 import io.geomachine.core.repository.JobRepository;
 import io.geomachine.core.repository.OutboxRepository;
 import io.geomachine.core.repository.TaskRepository;
@@ -23,9 +24,13 @@ import java.util.function.Function;
 public final class Engine {
   /** How the outbox relay batches, sends and polls. */
   public record RelaySettings(
-      int batchSize, int sendConcurrency, Duration sendTimeout, Duration pollInterval) {
+      int batchSize,
+      int sendConcurrency,
+      Duration sendTimeout,
+      Duration pollInterval,
+      boolean publish) {
     public static RelaySettings defaults() {
-      return new RelaySettings(500, 128, Duration.ofSeconds(10), Duration.ofMillis(500));
+      return new RelaySettings(500, 128, Duration.ofSeconds(10), Duration.ofMillis(500), true);
     }
   }
 
@@ -67,10 +72,12 @@ public final class Engine {
             settings.sendTimeout());
   }
 
-  /** Starts the relay's polling; call once the application is up. */
+  /** Starts the relay's polling (unless this process does not publish); call once up. */
   public void start(Vertx vertx) {
-    relay.start(vertx, settings.pollInterval());
-    relay.wakeUp();
+    if (settings.publish()) {
+      relay.start(vertx, settings.pollInterval());
+      relay.wakeUp();
+    }
   }
 
   public void stop() {
@@ -102,11 +109,11 @@ public final class Engine {
   }
 
   public CoreMachine coreMachine() {
-    return new CoreMachine(pool, registry, jobs, tasks, outbox, relay::wakeUp);
+    return new CoreMachine(pool, registry, jobs, tasks, outbox, this::wakeRelay);
   }
 
   public JobSubmission submission() {
-    return new JobSubmission(pool, registry, jobs, tasks, outbox, relay::wakeUp);
+    return new JobSubmission(pool, registry, jobs, tasks, outbox, this::wakeRelay);
   }
 
   public JobQueries queries() {
@@ -114,10 +121,26 @@ public final class Engine {
   }
 
   public TaskExecutor taskExecutor(Collection<? extends TaskHandler> handlers) {
-    return new TaskExecutor(pool, tasks, outbox, handlers, relay::wakeUp);
+    return new TaskExecutor(pool, tasks, outbox, handlers, this::wakeRelay);
+  }
+
+  /** A worker's consumer: intake plus an executor with the worker's handlers. */
+  public TaskConsumer taskConsumer(Collection<? extends TaskHandler> handlers) {
+    return new TaskConsumer(intake(), taskExecutor(handlers));
+  }
+
+  public OrphanDetector orphanDetector() {
+    return new OrphanDetector(pool, jobs, outbox, new JanitorRunRepository(), this::wakeRelay);
   }
 
   public MessageIntake intake() {
-    return new MessageIntake(pool, outbox, relay::wakeUp);
+    return new MessageIntake(pool, outbox, this::wakeRelay);
+  }
+
+  /** Called after every commit that wrote outbox rows: publish them now. */
+  private void wakeRelay() {
+    if (settings.publish()) {
+      relay.wakeUp();
+    }
   }
 }

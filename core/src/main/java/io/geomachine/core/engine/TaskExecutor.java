@@ -1,7 +1,5 @@
 package io.geomachine.core.engine;
 
-import io.geomachine.core.messaging.Destination;
-import io.geomachine.core.messaging.JobMessage;
 import io.geomachine.core.messaging.TaskMessage;
 import io.geomachine.core.repository.OutboxRepository;
 import io.geomachine.core.repository.TaskRepository;
@@ -10,7 +8,6 @@ import io.geomachine.core.repository.TaskRepository.Completion;
 import io.geomachine.core.task.TaskFailure;
 import io.geomachine.core.task.TaskHandler;
 import io.geomachine.core.task.TaskInput;
-import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Pool;
 import java.time.Duration;
@@ -23,7 +20,8 @@ import org.jboss.logging.Logger;
  * A worker's logic for one task message: claim the task (guarded queued→processing, so a duplicate
  * message never runs the handler twice), run its handler, and complete it through {@code
  * app.complete_task_and_check_stage}; the last task of a stage writes "stage completed" for the
- * orchestrator to the outbox in the same transaction.
+ * orchestrator to the outbox in the same transaction. Completions are group-committed ({@link
+ * CompletionBatcher}).
  *
  * <p>Blocking by design: it runs on a worker thread, because handlers call GDAL and storage.
  */
@@ -41,9 +39,8 @@ public final class TaskExecutor {
 
   private final Pool pool;
   private final TaskRepository tasks;
-  private final OutboxRepository outbox;
   private final Map<String, TaskHandler> handlers = new LinkedHashMap<>();
-  private final Runnable afterCommitWithMessages;
+  private final CompletionBatcher completions;
 
   public TaskExecutor(
       Pool pool,
@@ -53,8 +50,7 @@ public final class TaskExecutor {
       Runnable afterCommitWithMessages) {
     this.pool = pool;
     this.tasks = tasks;
-    this.outbox = outbox;
-    this.afterCommitWithMessages = afterCommitWithMessages;
+    this.completions = new CompletionBatcher(pool, tasks, outbox, afterCommitWithMessages);
     for (TaskHandler h : handlers) {
       if (this.handlers.put(h.taskType(), h) != null) {
         throw new IllegalArgumentException("two handlers for task type " + h.taskType());
@@ -110,25 +106,10 @@ public final class TaskExecutor {
 
   private void complete(ClaimedTask task, JsonObject result, String error) {
     Completion done =
-        pool.withTransaction(
-                c ->
-                    tasks
-                        .complete(c, task.taskId(), task.jobId(), task.stage(), result, error)
-                        .call(
-                            comp ->
-                                comp.lastTaskInStage()
-                                    ? outbox.enqueue(
-                                        c,
-                                        Destination.JOBS,
-                                        JobMessage.stageCompleted(task.jobId(), task.stage())
-                                            .toJson())
-                                    : Uni.createFrom().voidItem()))
-            .await()
-            .atMost(DB_TIMEOUT);
+        completions.complete(
+            new TaskRepository.Finished(task.taskId(), task.jobId(), task.stage(), result, error));
     if (!done.taskUpdated()) {
       LOG.warnf("task %s was no longer processing when it finished; result dropped", task.taskId());
-    } else if (done.lastTaskInStage()) {
-      afterCommitWithMessages.run();
     }
   }
 }

@@ -28,7 +28,7 @@ public final class JobRegistry {
 
   /** Every job GeoMachine knows. */
   public static JobRegistry standard() {
-    return new JobRegistry(List.of(new HelloWorldJob()));
+    return new JobRegistry(List.of(new HelloWorldJob(), new BenchmarkTasksJob()));
   }
 
   private void register(String name, JobDefinition d) {

@@ -114,8 +114,11 @@ public final class ParameterSchema {
         }
       }
       case NUMBER -> {
-        if (!(value instanceof Number)) {
+        if (!(value instanceof Number n)) {
           return "must be a number";
+        }
+        if (!Double.isFinite(n.doubleValue())) {
+          return "must be a finite number";
         }
       }
       case BOOLEAN -> {

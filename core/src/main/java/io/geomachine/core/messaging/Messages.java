@@ -16,7 +16,7 @@ final class Messages {
     if (!(v instanceof Number n)) {
       throw new MessageFormatException(kind + ": missing schema_version");
     }
-    if (n.intValue() != supported) {
+    if (n.doubleValue() != supported) {
       throw new MessageFormatException(
           kind + ": unsupported schema_version " + n + " (supported: " + supported + ")");
     }

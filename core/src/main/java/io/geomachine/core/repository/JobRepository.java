@@ -139,6 +139,63 @@ public final class JobRepository {
         .transform(DbErrors::translate);
   }
 
+  /** A job stuck at a stage, for the janitor. */
+  public record StuckJob(String jobId, String status, int stage) {}
+
+  /**
+   * Processing jobs whose current stage has only finished tasks but that did not advance for {@code
+   * olderThanSeconds}, and for which no message is waiting in the outbox: their "stage completed"
+   * message was lost.
+   */
+  public Uni<List<StuckJob>> stagesFinishedButNotAdvanced(
+      SqlClient c, int olderThanSeconds, int limit) {
+    return stuck(
+        c,
+        "SELECT j.job_id, j.status::text AS status, j.stage FROM app.jobs j"
+            + " WHERE j.status = 'processing' AND j.updated_at < LOCALTIMESTAMP - make_interval(secs => $1)"
+            + " AND EXISTS (SELECT 1 FROM app.tasks t WHERE t.parent_job_id = j.job_id AND t.stage = j.stage)"
+            + " AND NOT EXISTS (SELECT 1 FROM app.tasks t WHERE t.parent_job_id = j.job_id"
+            + " AND t.stage = j.stage AND t.status NOT IN ('completed', 'failed'))"
+            + " AND NOT EXISTS (SELECT 1 FROM app.outbox o WHERE o.payload->>'job_id' = j.job_id)"
+            + " ORDER BY j.updated_at LIMIT $2",
+        olderThanSeconds,
+        limit);
+  }
+
+  /**
+   * Jobs still queued after {@code olderThanSeconds} with no start message waiting in the outbox:
+   * their start message was lost.
+   */
+  public Uni<List<StuckJob>> queuedButNotStarted(SqlClient c, int olderThanSeconds, int limit) {
+    return stuck(
+        c,
+        "SELECT j.job_id, j.status::text AS status, j.stage FROM app.jobs j"
+            + " WHERE j.status = 'queued' AND j.updated_at < LOCALTIMESTAMP - make_interval(secs => $1)"
+            + " AND NOT EXISTS (SELECT 1 FROM app.outbox o WHERE o.payload->>'job_id' = j.job_id)"
+            + " ORDER BY j.updated_at LIMIT $2",
+        olderThanSeconds,
+        limit);
+  }
+
+  private Uni<List<StuckJob>> stuck(SqlClient c, String sql, int olderThanSeconds, int limit) {
+    return c.preparedQuery(sql)
+        .execute(Tuple.of(olderThanSeconds, limit))
+        .map(
+            rs -> {
+              List<StuckJob> out = new ArrayList<>(rs.rowCount());
+              rs.forEach(
+                  r ->
+                      out.add(
+                          new StuckJob(
+                              r.getString("job_id"),
+                              r.getString("status"),
+                              r.getInteger("stage"))));
+              return out;
+            })
+        .onFailure()
+        .transform(DbErrors::translate);
+  }
+
   private Uni<Job> single(SqlClient c, String sql, Tuple args) {
     return c.preparedQuery(sql)
         .execute(args)

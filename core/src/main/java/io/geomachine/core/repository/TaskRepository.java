@@ -45,16 +45,25 @@ public final class TaskRepository {
   /** Result of {@code app.complete_task_and_check_stage}. */
   public record Completion(boolean taskUpdated, boolean lastTaskInStage, int remainingTasks) {}
 
-  /** Creates a stage's tasks in one round trip; returns how many were new. */
+  /**
+   * Creates a stage's tasks and its progress counter ({@code app.stage_progress}) in one round
+   * trip; returns how many tasks were new.
+   */
   public Uni<Integer> insertStage(SqlClient c, NewStage s) {
     String[] params = s.parameters().stream().map(JsonObject::encode).toArray(String[]::new);
     return c.preparedQuery(
-            "INSERT INTO app.tasks (task_id, parent_job_id, job_type, task_type, stage, task_index,"
-                + " parameters)"
+            "WITH new_tasks AS ("
+                + " INSERT INTO app.tasks (task_id, parent_job_id, job_type, task_type, stage,"
+                + " task_index, parameters)"
                 + " SELECT t.task_id, $1, $2, $3, $4, t.task_index, t.parameters::jsonb"
                 + " FROM unnest($5::varchar[], $6::varchar[], $7::text[])"
                 + " AS t(task_id, task_index, parameters)"
-                + " ON CONFLICT (task_id) DO NOTHING")
+                + " ON CONFLICT (task_id) DO NOTHING RETURNING 1),"
+                + " progress AS ("
+                + " INSERT INTO app.stage_progress (job_id, stage, task_count)"
+                + " VALUES ($1, $4, cardinality($5::varchar[]))"
+                + " ON CONFLICT (job_id, stage) DO NOTHING)"
+                + " SELECT count(*) AS created FROM new_tasks")
         .execute(
             Tuple.tuple()
                 .addString(s.jobId())
@@ -64,7 +73,7 @@ public final class TaskRepository {
                 .addArrayOfString(s.taskIds().toArray(String[]::new))
                 .addArrayOfString(s.taskIndexes().toArray(String[]::new))
                 .addArrayOfString(params))
-        .map(rs -> rs.rowCount())
+        .map(rs -> rs.iterator().next().getLong("created").intValue())
         .onFailure()
         .transform(DbErrors::translate);
   }
@@ -115,6 +124,59 @@ public final class TaskRepository {
                   r.getBoolean("task_updated"),
                   r.getBoolean("is_last_task_in_stage"),
                   r.getInteger("remaining_tasks"));
+            })
+        .onFailure()
+        .transform(DbErrors::translate);
+  }
+
+  /** One task's outcome, to complete in a batch. */
+  public record Finished(String taskId, String jobId, int stage, JsonObject result, String error) {}
+
+  /**
+   * Completes many tasks in one statement through {@code app.complete_task_and_check_stage}, in the
+   * given order (callers sort by job and stage so concurrent batches lock stage counters in the
+   * same order). Returns one completion per input, in input order.
+   */
+  public Uni<List<Completion>> completeAll(SqlClient c, List<Finished> batch) {
+    int n = batch.size();
+    String[] ids = new String[n];
+    String[] jobIds = new String[n];
+    Integer[] stages = new Integer[n];
+    String[] results = new String[n];
+    String[] errors = new String[n];
+    for (int i = 0; i < n; i++) {
+      Finished f = batch.get(i);
+      ids[i] = f.taskId();
+      jobIds[i] = f.jobId();
+      stages[i] = f.stage();
+      results[i] = f.result() == null ? null : f.result().encode();
+      errors[i] = f.error();
+    }
+    return c.preparedQuery(
+            "SELECT t.ord, r.task_updated, r.is_last_task_in_stage, r.remaining_tasks"
+                + " FROM unnest($1::varchar[], $2::varchar[], $3::int[], $4::text[], $5::text[])"
+                + " WITH ORDINALITY AS t(task_id, job_id, stage, result, error, ord)"
+                + " CROSS JOIN LATERAL app.complete_task_and_check_stage("
+                + "t.task_id, t.job_id, t.stage, t.result::jsonb, t.error) r"
+                + " ORDER BY t.ord")
+        .execute(
+            Tuple.tuple()
+                .addArrayOfString(ids)
+                .addArrayOfString(jobIds)
+                .addArrayOfInteger(stages)
+                .addArrayOfString(results)
+                .addArrayOfString(errors))
+        .map(
+            rs -> {
+              List<Completion> out = new ArrayList<>(n);
+              rs.forEach(
+                  r ->
+                      out.add(
+                          new Completion(
+                              r.getBoolean("task_updated"),
+                              r.getBoolean("is_last_task_in_stage"),
+                              r.getInteger("remaining_tasks"))));
+              return out;
             })
         .onFailure()
         .transform(DbErrors::translate);
@@ -197,9 +259,11 @@ public final class TaskRepository {
         .transform(DbErrors::translate);
   }
 
-  /** Deletes every task of a job (before an explicit re-run). */
+  /** Deletes every task of a job and its stage counters (before an explicit re-run). */
   public Uni<Integer> deleteForJob(SqlClient c, String jobId) {
-    return c.preparedQuery("DELETE FROM app.tasks WHERE parent_job_id = $1")
+    return c.preparedQuery(
+            "WITH progress AS (DELETE FROM app.stage_progress WHERE job_id = $1)"
+                + " DELETE FROM app.tasks WHERE parent_job_id = $1")
         .execute(Tuple.of(jobId))
         .map(rs -> rs.rowCount())
         .onFailure()

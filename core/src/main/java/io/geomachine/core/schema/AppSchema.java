@@ -9,6 +9,7 @@ import io.geomachine.core.model.Job;
 import io.geomachine.core.model.JobStatus;
 import io.geomachine.core.model.OutboxMessage;
 import io.geomachine.core.model.PlatformRequestStatus;
+import io.geomachine.core.model.StageProgress;
 import io.geomachine.core.model.Task;
 import io.geomachine.core.model.TaskStatus;
 import java.util.List;
@@ -29,7 +30,13 @@ public final class AppSchema {
 
   /** Tables, referenced tables first. */
   public static final List<Class<? extends Record>> TABLES =
-      List.of(Job.class, Task.class, ApiRequest.class, JanitorRun.class, OutboxMessage.class);
+      List.of(
+          Job.class,
+          Task.class,
+          ApiRequest.class,
+          JanitorRun.class,
+          OutboxMessage.class,
+          StageProgress.class);
 
   /**
    * Hand-written PL/pgSQL functions (resources next to this class), in creation order. Their

@@ -1,8 +1,10 @@
 -- Completes a task that is 'processing' (a guarded transition: any other status is left alone and
 -- reported as task_updated = false, which is how a duplicate message is recognised) and tells the
--- caller whether it was the last open task of its stage. The advisory lock per job and stage
--- serialises the count, so exactly one caller sees is_last_task_in_stage = true ("last task turns
--- out the lights"); locks are released after the commit is visible, so the last one counts right.
+-- caller whether it was the last open task of its stage ("last task turns out the lights").
+-- GeoMachine keeps the seed's signature and results but counts with app.stage_progress: one row
+-- update (its row lock serialises the stage's completions, so exactly one caller sees zero) instead
+-- of counting every task of the stage under an advisory lock. A stage created without a progress
+-- row falls back to the seed's lock-and-count.
 CREATE OR REPLACE FUNCTION "app"."complete_task_and_check_stage"(
     p_task_id VARCHAR(100),
     p_job_id VARCHAR(64),
@@ -47,13 +49,20 @@ BEGIN
         RETURN;
     END IF;
 
-    PERFORM pg_advisory_xact_lock(hashtext(v_job_id || ':stage:' || v_stage::text));
+    UPDATE app.stage_progress sp
+    SET tasks_done = sp.tasks_done + 1
+    WHERE sp.job_id = v_job_id AND sp.stage = v_stage
+    RETURNING sp.task_count - sp.tasks_done INTO v_remaining;
 
-    SELECT COUNT(*)::INTEGER INTO v_remaining
-    FROM app.tasks t
-    WHERE t.parent_job_id = v_job_id
-      AND t.stage = v_stage
-      AND t.status NOT IN ('completed', 'failed');
+    IF v_remaining IS NULL THEN
+        PERFORM pg_advisory_xact_lock(hashtext(v_job_id || ':stage:' || v_stage::text));
+
+        SELECT COUNT(*)::INTEGER INTO v_remaining
+        FROM app.tasks t
+        WHERE t.parent_job_id = v_job_id
+          AND t.stage = v_stage
+          AND t.status NOT IN ('completed', 'failed');
+    END IF;
 
     RETURN QUERY SELECT
         TRUE,

@@ -1,0 +1,93 @@
+package io.geomachine.e2e;
+
+import io.geomachine.core.testing.TestDatabase;
+import io.geomachine.core.testing.TestServices;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * The five services as separate processes, on the standalone Artemis and the local PostgreSQL, with
+ * a database and queue names of their own so a test never meets another run's messages.
+ */
+final class Platform implements AutoCloseable {
+  static final Duration READY_TIMEOUT = Duration.ofSeconds(120);
+
+  private final TestDatabase database;
+  private final Map<String, String> env = new HashMap<>();
+  private final List<ServiceProcess> running = new ArrayList<>();
+  private int nextPort;
+
+  private Platform(String database, int firstPort) {
+    this.database = TestDatabase.recreate(database);
+    this.nextPort = firstPort;
+    String queues = "e2e." + UUID.randomUUID().toString().substring(0, 8);
+    env.put("QUARKUS_DATASOURCE_REACTIVE_URL", TestServices.reactiveUrl(database));
+    env.put("QUARKUS_DATASOURCE_USERNAME", TestServices.pgUser());
+    env.put("QUARKUS_DATASOURCE_PASSWORD", TestServices.pgPassword());
+    env.put("AMQP_HOST", TestServices.amqpHost());
+    env.put("AMQP_PORT", String.valueOf(TestServices.amqpPort()));
+    env.put("AMQP_USERNAME", TestServices.amqpUser());
+    env.put("AMQP_PASSWORD", TestServices.amqpPassword());
+    env.put("GEOMACHINE_QUEUES_JOBS", queues + ".jobs");
+    env.put("GEOMACHINE_QUEUES_RASTER_TASKS", queues + ".tasks.raster");
+    env.put("GEOMACHINE_QUEUES_VECTOR_TASKS", queues + ".tasks.vector");
+    env.put("GEOMACHINE_QUEUES_DEAD_LETTERS", queues + ".dead-letters");
+    env.put("GEOMACHINE_JANITOR_ORPHAN_DETECTOR_INTERVAL", "5s");
+    env.put("GEOMACHINE_JANITOR_ORPHAN_DETECTOR_STALLED_FOR", "10s");
+  }
+
+  /** A platform with nothing started yet. */
+  static Platform create(String database, int firstPort) {
+    return new Platform(database, firstPort);
+  }
+
+  /** Starts all five services and waits until each is ready. */
+  static Platform startAll(String database, int firstPort) {
+    Platform p = create(database, firstPort);
+    p.start("api-gateway", "api-gateway", Map.of());
+    p.start("orchestrator", "orchestrator", Map.of());
+    p.start("worker-raster", "worker-raster", Map.of());
+    p.start("worker-vector", "worker-vector", Map.of());
+    p.start("janitor", "janitor", Map.of());
+    p.awaitReady();
+    return p;
+  }
+
+  /** Starts one more service process (not waiting); extra env overrides the platform's. */
+  ServiceProcess start(String module, String name, Map<String, String> extraEnv) {
+    Map<String, String> e = new HashMap<>(env);
+    e.putAll(extraEnv);
+    ServiceProcess s = ServiceProcess.start(module, name, nextPort++, e);
+    running.add(s);
+    return s;
+  }
+
+  void awaitReady() {
+    running.forEach(s -> s.awaitReady(READY_TIMEOUT));
+  }
+
+  ServiceProcess service(String name) {
+    return running.stream()
+        .filter(s -> s.name().equals(name))
+        .findFirst()
+        .orElseThrow(() -> new IllegalArgumentException("no service " + name));
+  }
+
+  String gatewayUrl() {
+    return service("api-gateway").baseUrl();
+  }
+
+  TestDatabase database() {
+    return database;
+  }
+
+  @Override
+  public void close() {
+    running.forEach(ServiceProcess::stop);
+    database.close();
+  }
+}

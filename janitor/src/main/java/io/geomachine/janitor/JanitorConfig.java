@@ -1,0 +1,30 @@
+package io.geomachine.janitor;
+
+import io.geomachine.core.config.OutboxConfig;
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+
+/** The janitor's settings; each is overridable by an environment variable. */
+@ConfigMapping(prefix = "geomachine.janitor")
+public interface JanitorConfig {
+  OrphanDetectorConfig orphanDetector();
+
+  OutboxConfig outbox();
+
+  /**
+   * The orphan detector pass. Its interval is {@code geomachine.janitor.orphan-detector.interval}.
+   */
+  interface OrphanDetectorConfig {
+    @WithDefault("true")
+    boolean enabled();
+
+    /** How long a job may sit at a finished stage, or queued, before its message counts as lost. */
+    @WithDefault("120s")
+    Duration stalledFor();
+
+    /** Jobs re-driven per pass at most. */
+    @WithDefault("500")
+    int limit();
+  }
+}

@@ -1,0 +1,49 @@
+package io.geomachine.janitor;
+
+import io.geomachine.core.engine.Engine;
+import io.geomachine.core.engine.OrphanDetector;
+import io.geomachine.core.job.JobRegistry;
+import io.geomachine.core.messaging.Destination;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.vertx.core.json.JsonObject;
+import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.sqlclient.Pool;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+import java.util.Map;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+
+/** Wires the domain for the janitor: it re-sends job commands to the orchestrator. */
+@ApplicationScoped
+public class JanitorEngine {
+  @Channel("jobs")
+  MutinyEmitter<JsonObject> jobs;
+
+  @Produces
+  @Singleton
+  Engine engine(Pool pool, JanitorConfig config) {
+    return new Engine(
+        pool,
+        JobRegistry.standard(),
+        Map.of(Destination.JOBS, jobs::send),
+        config.outbox().toSettings());
+  }
+
+  @Produces
+  @Singleton
+  OrphanDetector orphanDetector(Engine engine) {
+    return engine.orphanDetector();
+  }
+
+  void onStart(@Observes StartupEvent event, Engine engine, Vertx vertx) {
+    engine.start(vertx);
+  }
+
+  void onStop(@Observes ShutdownEvent event, Engine engine) {
+    engine.stop();
+  }
+}

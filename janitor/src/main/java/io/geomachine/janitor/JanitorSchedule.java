@@ -1,0 +1,43 @@
+package io.geomachine.janitor;
+
+import io.geomachine.core.engine.OrphanDetector;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.scheduler.Scheduled;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import org.jboss.logging.Logger;
+
+/** Entry points: the janitor's passes on their timers. */
+@ApplicationScoped
+public class JanitorSchedule {
+  private static final Logger LOG = Logger.getLogger(JanitorSchedule.class);
+
+  @Inject OrphanDetector orphanDetector;
+  @Inject JanitorConfig config;
+  @Inject MeterRegistry metrics;
+
+  @Scheduled(
+      identity = "orphan-detector",
+      every = "${geomachine.janitor.orphan-detector.interval}",
+      delayed = "${geomachine.janitor.orphan-detector.interval}",
+      concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+  void orphanDetector() {
+    JanitorConfig.OrphanDetectorConfig c = config.orphanDetector();
+    if (!c.enabled()) {
+      return;
+    }
+    try {
+      OrphanDetector.Report report =
+          orphanDetector
+              .run((int) c.stalledFor().toSeconds(), c.limit())
+              .await()
+              .atMost(Duration.ofMinutes(2));
+      metrics
+          .counter("geomachine.janitor.fixed", "pass", "orphan_detector")
+          .increment(report.fixed());
+    } catch (RuntimeException e) {
+      LOG.warnf("orphan detector pass failed: %s", e.toString());
+    }
+  }
+}

@@ -1,0 +1,59 @@
+package io.geomachine.worker.raster;
+
+import io.geomachine.core.engine.Engine;
+import io.geomachine.core.engine.TaskConsumer;
+import io.geomachine.core.job.JobRegistry;
+import io.geomachine.core.messaging.Destination;
+import io.geomachine.core.task.BenchmarkNoopHandler;
+import io.geomachine.core.task.HelloWorldHandlers;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.vertx.core.json.JsonObject;
+import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.sqlclient.Pool;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+import java.util.List;
+import java.util.Map;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+
+/**
+ * Wires the domain for the raster worker: it runs the raster task handlers and reports finished
+ * stages to the orchestrator (jobs queue).
+ */
+@ApplicationScoped
+public class RasterWorkerEngine {
+  @Channel("jobs")
+  MutinyEmitter<JsonObject> jobs;
+
+  @Channel("dead-letters")
+  MutinyEmitter<JsonObject> deadLetters;
+
+  @Produces
+  @Singleton
+  Engine engine(Pool pool, RasterWorkerConfig config) {
+    return new Engine(
+        pool,
+        JobRegistry.standard(),
+        Map.of(Destination.JOBS, jobs::send, Destination.DEAD_LETTERS, deadLetters::send),
+        config.outbox().toSettings());
+  }
+
+  @Produces
+  @Singleton
+  TaskConsumer taskConsumer(Engine engine) {
+    return engine.taskConsumer(
+        List.of(new HelloWorldHandlers.Greeting(), new BenchmarkNoopHandler()));
+  }
+
+  void onStart(@Observes StartupEvent event, Engine engine, Vertx vertx) {
+    engine.start(vertx);
+  }
+
+  void onStop(@Observes ShutdownEvent event, Engine engine) {
+    engine.stop();
+  }
+}
