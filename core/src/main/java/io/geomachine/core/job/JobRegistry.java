@@ -37,6 +37,11 @@ public final class JobRegistry {
     }
   }
 
+  /** The definition for a job type or alias, if there is one. */
+  public java.util.Optional<JobDefinition> find(String name) {
+    return java.util.Optional.ofNullable(byName.get(name));
+  }
+
   /** The definition for a job type or alias, or UNKNOWN_JOB_TYPE listing the valid ones. */
   public JobDefinition require(String name) {
     JobDefinition d = byName.get(name);

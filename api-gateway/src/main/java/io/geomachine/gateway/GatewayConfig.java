@@ -1,0 +1,19 @@
+package io.geomachine.gateway;
+
+import io.geomachine.core.config.OutboxConfig;
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** The gateway's settings; each is overridable by an environment variable. */
+@ConfigMapping(prefix = "geomachine.gateway")
+public interface GatewayConfig {
+  /** Page size of the list endpoints when the client gives no {@code limit}. */
+  @WithDefault("50")
+  int defaultPageSize();
+
+  /** The largest {@code limit} a client may ask for; larger values are refused (INVALID_QUERY). */
+  @WithDefault("500")
+  int maxPageSize();
+
+  OutboxConfig outbox();
+}

@@ -1,0 +1,70 @@
+package io.geomachine.gateway;
+
+import io.geomachine.core.engine.Engine;
+import io.geomachine.core.engine.JobQueries;
+import io.geomachine.core.engine.JobSubmission;
+import io.geomachine.core.job.JobRegistry;
+import io.geomachine.core.messaging.Destination;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.vertx.core.json.JsonObject;
+import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.sqlclient.Pool;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+import java.util.Map;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+
+/**
+ * Wires the domain for the gateway: it starts jobs (jobs queue) and sends dead letters, nothing
+ * else. Submissions write the start message to the outbox; the relay started here publishes it.
+ */
+@ApplicationScoped
+public class GatewayEngine {
+  @Channel("jobs")
+  MutinyEmitter<JsonObject> jobs;
+
+  @Channel("dead-letters")
+  MutinyEmitter<JsonObject> deadLetters;
+
+  @Produces
+  @Singleton
+  Engine engine(Pool pool, GatewayConfig config) {
+    return new Engine(
+        pool,
+        JobRegistry.standard(),
+        Map.of(
+            Destination.JOBS, jobs::send,
+            Destination.DEAD_LETTERS, deadLetters::send),
+        config.outbox().toSettings());
+  }
+
+  @Produces
+  @Singleton
+  JobSubmission submission(Engine engine) {
+    return engine.submission();
+  }
+
+  @Produces
+  @Singleton
+  JobQueries queries(Engine engine) {
+    return engine.queries();
+  }
+
+  @Produces
+  @Singleton
+  JobRegistry registry(Engine engine) {
+    return engine.registry();
+  }
+
+  void onStart(@Observes StartupEvent event, Engine engine, Vertx vertx) {
+    engine.start(vertx);
+  }
+
+  void onStop(@Observes ShutdownEvent event, Engine engine) {
+    engine.stop();
+  }
+}
