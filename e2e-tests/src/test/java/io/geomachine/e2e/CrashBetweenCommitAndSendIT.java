@@ -30,7 +30,7 @@ class CrashBetweenCommitAndSendIT {
 
   @Test
   void messagesCommittedBeforeTheCrashAreDeliveredAfterIt() {
-    platform = Platform.create("geomachine_e2e_crash", 18090);
+    platform = Platform.create("geomachine_e2e_crash");
     platform.start("api-gateway", "api-gateway", Map.of());
     platform.start("worker-raster", "worker-raster", Map.of());
     platform.start("worker-vector", "worker-vector", Map.of());

@@ -17,7 +17,7 @@ class HelloWorldIT {
 
   @BeforeAll
   static void startPlatform() {
-    platform = Platform.startAll("geomachine_e2e_hello", 18080);
+    platform = Platform.startAll("geomachine_e2e_hello");
   }
 
   @AfterAll

@@ -19,11 +19,9 @@ final class Platform implements AutoCloseable {
   private final TestDatabase database;
   private final Map<String, String> env = new HashMap<>();
   private final List<ServiceProcess> running = new ArrayList<>();
-  private int nextPort;
 
-  private Platform(String database, int firstPort) {
+  private Platform(String database) {
     this.database = TestDatabase.recreate(database);
-    this.nextPort = firstPort;
     String queues = "e2e." + UUID.randomUUID().toString().substring(0, 8);
     env.put("QUARKUS_DATASOURCE_REACTIVE_URL", TestServices.reactiveUrl(database));
     env.put("QUARKUS_DATASOURCE_USERNAME", TestServices.pgUser());
@@ -41,29 +39,42 @@ final class Platform implements AutoCloseable {
   }
 
   /** A platform with nothing started yet. */
-  static Platform create(String database, int firstPort) {
-    return new Platform(database, firstPort);
+  static Platform create(String database) {
+    return new Platform(database);
   }
 
-  /** Starts all five services and waits until each is ready. */
-  static Platform startAll(String database, int firstPort) {
-    Platform p = create(database, firstPort);
-    p.start("api-gateway", "api-gateway", Map.of());
-    p.start("orchestrator", "orchestrator", Map.of());
-    p.start("worker-raster", "worker-raster", Map.of());
-    p.start("worker-vector", "worker-vector", Map.of());
-    p.start("janitor", "janitor", Map.of());
-    p.awaitReady();
-    return p;
+  /** Starts all five services and waits until each is ready; on failure stops what started. */
+  static Platform startAll(String database) {
+    Platform p = create(database);
+    try {
+      p.start("api-gateway", "api-gateway", Map.of());
+      p.start("orchestrator", "orchestrator", Map.of());
+      p.start("worker-raster", "worker-raster", Map.of());
+      p.start("worker-vector", "worker-vector", Map.of());
+      p.start("janitor", "janitor", Map.of());
+      p.awaitReady();
+      return p;
+    } catch (RuntimeException e) {
+      p.close();
+      throw e;
+    }
   }
 
-  /** Starts one more service process (not waiting); extra env overrides the platform's. */
+  /** Starts one more service process on a free port (not waiting); extra env overrides. */
   ServiceProcess start(String module, String name, Map<String, String> extraEnv) {
     Map<String, String> e = new HashMap<>(env);
     e.putAll(extraEnv);
-    ServiceProcess s = ServiceProcess.start(module, name, nextPort++, e);
+    ServiceProcess s = ServiceProcess.start(module, name, freePort(), e);
     running.add(s);
     return s;
+  }
+
+  private static int freePort() {
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+      return socket.getLocalPort();
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   void awaitReady() {

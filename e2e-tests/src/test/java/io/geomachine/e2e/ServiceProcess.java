@@ -20,6 +20,7 @@ final class ServiceProcess {
   private final int port;
   private final Process process;
   private final Path log;
+  private volatile boolean stoppedOnPurpose;
 
   private ServiceProcess(String name, int port, Process process, Path log) {
     this.name = name;
@@ -52,14 +53,20 @@ final class ServiceProcess {
       pb.environment().put("QUARKUS_HTTP_PORT", String.valueOf(port));
       pb.redirectErrorStream(true);
       pb.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-      return new ServiceProcess(name, port, pb.start(), log);
+      Process process = pb.start();
+      // Never leave a service behind, even if the test JVM is stopped half-way.
+      Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly));
+      return new ServiceProcess(name, port, process, log);
     } catch (IOException e) {
       throw new IllegalStateException("could not start " + name, e);
     }
   }
 
-  /** Waits until /q/health/ready answers 200. */
+  /** Waits until /q/health/ready answers 200 (a process stopped on purpose is skipped). */
   void awaitReady(Duration timeout) {
+    if (stoppedOnPurpose) {
+      return;
+    }
     long deadline = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < deadline) {
       if (!process.isAlive()) {
@@ -89,12 +96,14 @@ final class ServiceProcess {
 
   /** kill -9: the process gets no chance to finish anything. */
   void kill() {
+    stoppedOnPurpose = true;
     process.destroyForcibly();
     waitForExit();
   }
 
   /** A normal shutdown (SIGTERM). */
   void stop() {
+    stoppedOnPurpose = true;
     process.destroy();
     waitForExit();
   }

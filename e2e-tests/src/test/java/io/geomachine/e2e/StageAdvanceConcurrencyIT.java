@@ -25,7 +25,7 @@ class StageAdvanceConcurrencyIT {
 
   @Test
   void twoHundredTasksCompletingTogetherAdvanceTheStageOnce() {
-    platform = Platform.startAll("geomachine_e2e_concurrency", 18100);
+    platform = Platform.startAll("geomachine_e2e_concurrency");
     platform.start("worker-raster", "worker-raster-2", Map.of());
     platform.start("worker-vector", "worker-vector-2", Map.of());
     platform.awaitReady();
