@@ -198,7 +198,7 @@ check("maxDeliveryCount: 10" in bicep, "main.bicep: maxDeliveryCount 10")
 # ---------------------------------------------------------------- Grafana
 dash = docs.get("deploy/grafana/geomachine-dashboard.json", {})
 exprs = " ".join(t.get("expr", "") for p in dash.get("panels", []) for t in p.get("targets", []))
-for metric in ("geomachine_job_commands_total", "geomachine_jobs_submitted_total", "geomachine_tasks_executed_total",
+for metric in ("geomachine_job_commands_seconds_count", "geomachine_jobs_submitted_total", "geomachine_tasks_executed_total",
                "geomachine_outbox_published_total", "jvm_memory_used_bytes", "http_server_requests_seconds_count"):
     check(metric in exprs, f"dashboard: no panel uses {metric}")
 

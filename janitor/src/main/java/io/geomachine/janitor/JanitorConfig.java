@@ -12,12 +12,14 @@ public interface JanitorConfig {
 
   OutboxConfig outbox();
 
-  /**
-   * The orphan detector pass. Its interval is {@code geomachine.janitor.orphan-detector.interval}.
-   */
+  /** The orphan detector pass. */
   interface OrphanDetectorConfig {
     @WithDefault("true")
     boolean enabled();
+
+    /** How often the pass runs (the scheduler reads this key). */
+    @WithDefault("60s")
+    Duration interval();
 
     /** How long a job may sit at a finished stage, or queued, before its message counts as lost. */
     @WithDefault("120s")

@@ -4,6 +4,8 @@ import io.geomachine.core.engine.Engine;
 import io.geomachine.core.engine.OrphanDetector;
 import io.geomachine.core.job.JobRegistry;
 import io.geomachine.core.messaging.Destination;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.reactive.messaging.MutinyEmitter;
@@ -39,8 +41,11 @@ public class JanitorEngine {
     return engine.orphanDetector();
   }
 
-  void onStart(@Observes StartupEvent event, Engine engine, Vertx vertx) {
+  void onStart(@Observes StartupEvent event, Engine engine, Vertx vertx, MeterRegistry metrics) {
     engine.start(vertx);
+    FunctionCounter.builder(
+            "geomachine.outbox.published", engine.relay(), relay -> relay.publishedCount())
+        .register(metrics);
   }
 
   void onStop(@Observes ShutdownEvent event, Engine engine) {

@@ -30,9 +30,9 @@ public class JobCommandConsumer {
     if (command == null) {
       return;
     }
-    coreMachine.handle(command).await().atMost(config.commandTimeout());
+    String type = command.type().name().toLowerCase(java.util.Locale.ROOT);
     metrics
-        .counter("geomachine.job.commands", "type", command.type().name().toLowerCase())
-        .increment();
+        .timer("geomachine.job.commands", "type", type)
+        .record(() -> coreMachine.handle(command).await().atMost(config.commandTimeout()));
   }
 }

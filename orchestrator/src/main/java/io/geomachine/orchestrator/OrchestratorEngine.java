@@ -5,6 +5,8 @@ import io.geomachine.core.engine.Engine;
 import io.geomachine.core.engine.MessageIntake;
 import io.geomachine.core.job.JobRegistry;
 import io.geomachine.core.messaging.Destination;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.reactive.messaging.MutinyEmitter;
@@ -55,8 +57,11 @@ public class OrchestratorEngine {
     return engine.intake();
   }
 
-  void onStart(@Observes StartupEvent event, Engine engine, Vertx vertx) {
+  void onStart(@Observes StartupEvent event, Engine engine, Vertx vertx, MeterRegistry metrics) {
     engine.start(vertx);
+    FunctionCounter.builder(
+            "geomachine.outbox.published", engine.relay(), relay -> relay.publishedCount())
+        .register(metrics);
   }
 
   void onStop(@Observes ShutdownEvent event, Engine engine) {

@@ -17,10 +17,13 @@ public enum ErrorCode {
   METHOD_NOT_ALLOWED(405, "Method not allowed"),
   NOT_ACCEPTABLE(406, "The requested media type cannot be produced"),
   INVALID_STATE(409, "The resource is not in a state that allows this"),
+  OPERATION_IN_PROGRESS(409, "Another schema administration operation is running"),
   PAYLOAD_TOO_LARGE(413, "The request body is too large"),
   UNSUPPORTED_MEDIA_TYPE(415, "The request body must be application/json"),
   STORE_UNAVAILABLE(503, "The database is unavailable"),
   BROKER_UNAVAILABLE(503, "The message broker is unavailable"),
+  BLOB_STORE_UNAVAILABLE(503, "Blob storage is unavailable"),
+  OPERATION_FAILED(500, "A schema administration step failed; details.report says which"),
   INTERNAL_ERROR(500, "Internal error");
 
   private final int httpStatus;

@@ -27,10 +27,11 @@ public class EmbeddedArtemisResource implements QuarkusTestResourceLifecycleMana
   public static final int MAX_DELIVERY_ATTEMPTS = 3;
 
   private static volatile EmbeddedActiveMQ broker;
+  private static volatile int port;
 
   @Override
   public Map<String, String> start() {
-    int port = freePort();
+    port = freePort();
     try {
       ConfigurationImpl cfg = new ConfigurationImpl();
       cfg.setPersistenceEnabled(false);
@@ -72,6 +73,11 @@ public class EmbeddedArtemisResource implements QuarkusTestResourceLifecycleMana
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  /** The AMQP port of the running embedded broker. */
+  public static int port() {
+    return port;
   }
 
   /** Messages currently in a queue of the running embedded broker. */

@@ -6,6 +6,8 @@ import io.geomachine.core.job.JobRegistry;
 import io.geomachine.core.messaging.Destination;
 import io.geomachine.core.task.BenchmarkNoopHandler;
 import io.geomachine.core.task.HelloWorldHandlers;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.reactive.messaging.MutinyEmitter;
@@ -49,8 +51,11 @@ public class RasterWorkerEngine {
         List.of(new HelloWorldHandlers.Greeting(), new BenchmarkNoopHandler()));
   }
 
-  void onStart(@Observes StartupEvent event, Engine engine, Vertx vertx) {
+  void onStart(@Observes StartupEvent event, Engine engine, Vertx vertx, MeterRegistry metrics) {
     engine.start(vertx);
+    FunctionCounter.builder(
+            "geomachine.outbox.published", engine.relay(), relay -> relay.publishedCount())
+        .register(metrics);
   }
 
   void onStop(@Observes ShutdownEvent event, Engine engine) {

@@ -5,6 +5,8 @@ import io.geomachine.core.engine.TaskConsumer;
 import io.geomachine.core.job.JobRegistry;
 import io.geomachine.core.messaging.Destination;
 import io.geomachine.core.task.HelloWorldHandlers;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.reactive.messaging.MutinyEmitter;
@@ -47,8 +49,11 @@ public class VectorWorkerEngine {
     return engine.taskConsumer(List.of(new HelloWorldHandlers.Reply()));
   }
 
-  void onStart(@Observes StartupEvent event, Engine engine, Vertx vertx) {
+  void onStart(@Observes StartupEvent event, Engine engine, Vertx vertx, MeterRegistry metrics) {
     engine.start(vertx);
+    FunctionCounter.builder(
+            "geomachine.outbox.published", engine.relay(), relay -> relay.publishedCount())
+        .register(metrics);
   }
 
   void onStop(@Observes ShutdownEvent event, Engine engine) {
