@@ -41,6 +41,10 @@ final class EngineHarness {
       new EnumMap<>(Destination.class);
 
   EngineHarness(Pool pool) {
+    this(pool, JobRegistry.standard());
+  }
+
+  EngineHarness(Pool pool, JobRegistry registry) {
     this.pool = pool;
     Map<Destination, Function<JsonObject, Uni<Void>>> senders = new EnumMap<>(Destination.class);
     for (Destination d : Destination.values()) {
@@ -54,8 +58,7 @@ final class EngineHarness {
             return Uni.createFrom().voidItem();
           });
     }
-    this.engine =
-        new Engine(pool, JobRegistry.standard(), senders, Engine.RelaySettings.defaults());
+    this.engine = new Engine(pool, registry, senders, Engine.RelaySettings.defaults());
   }
 
   static List<TaskHandler> helloHandlers() {
