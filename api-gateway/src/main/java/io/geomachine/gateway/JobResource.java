@@ -191,6 +191,27 @@ public class JobResource {
         .map(job -> withLocation(RestResponse.Status.ACCEPTED, JobViews.accepted(job, false)));
   }
 
+  @POST
+  @Path("/{job_id}/cancel")
+  @Operation(
+      summary = "Cancel a queued or running job",
+      description =
+          "Tasks that have not started are cancelled at once; running tasks stop at their next"
+              + " heartbeat. A cancelled job can be re-run.")
+  @APIResponse(
+      responseCode = "202",
+      description = "Cancelled",
+      content = @Content(schema = @Schema(implementation = JobAccepted.class)))
+  @APIResponse(responseCode = "400", description = "MALFORMED_JOB_ID")
+  @APIResponse(responseCode = "404", description = "JOB_NOT_FOUND")
+  @APIResponse(responseCode = "409", description = "INVALID_STATE: the job has already finished")
+  public Uni<RestResponse<JobAccepted>> cancel(@RestPath("job_id") String jobId) {
+    JobQueries.requireWellFormed(jobId);
+    return submission
+        .cancel(jobId)
+        .map(job -> withLocation(RestResponse.Status.ACCEPTED, JobViews.accepted(job, false)));
+  }
+
   /**
    * The body as parameters. An absent body means "all defaults"; a present one must be declared
    * JSON (a missing Content-Type is not) and be a JSON object.

@@ -1,6 +1,7 @@
 package io.geomachine.janitor;
 
 import io.geomachine.core.config.OutboxConfig;
+import io.geomachine.core.config.TaskRunConfig;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
@@ -10,7 +11,26 @@ import java.time.Duration;
 public interface JanitorConfig {
   OrphanDetectorConfig orphanDetector();
 
+  TaskWatchdogConfig taskWatchdog();
+
+  /** Lease and retry settings; must match the workers' (same keys: geomachine.*.tasks.*). */
+  TaskRunConfig tasks();
+
   OutboxConfig outbox();
+
+  /** The task watchdog pass: tasks whose lease expired are retried or failed. */
+  interface TaskWatchdogConfig {
+    @WithDefault("true")
+    boolean enabled();
+
+    /** How often the pass runs (the scheduler reads this key). */
+    @WithDefault("15s")
+    Duration interval();
+
+    /** Expired tasks handled per pass at most. */
+    @WithDefault("500")
+    int limit();
+  }
 
   /** The orphan detector pass. */
   interface OrphanDetectorConfig {

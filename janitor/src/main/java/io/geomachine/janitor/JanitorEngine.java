@@ -1,6 +1,7 @@
 package io.geomachine.janitor;
 
 import io.geomachine.core.engine.Engine;
+import io.geomachine.core.engine.LeaseWatchdog;
 import io.geomachine.core.engine.OrphanDetector;
 import io.geomachine.core.job.JobRegistry;
 import io.geomachine.core.messaging.Destination;
@@ -19,11 +20,20 @@ import jakarta.inject.Singleton;
 import java.util.Map;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 
-/** Wires the domain for the janitor: it re-sends job commands to the orchestrator. */
+/**
+ * Wires the domain for the janitor: it re-sends job commands to the orchestrator and retried tasks
+ * to the workers.
+ */
 @ApplicationScoped
 public class JanitorEngine {
   @Channel("jobs")
   MutinyEmitter<JsonObject> jobs;
+
+  @Channel("raster-tasks")
+  MutinyEmitter<JsonObject> rasterTasks;
+
+  @Channel("vector-tasks")
+  MutinyEmitter<JsonObject> vectorTasks;
 
   @Produces
   @Singleton
@@ -39,6 +49,12 @@ public class JanitorEngine {
   @Singleton
   OrphanDetector orphanDetector(Engine engine) {
     return engine.orphanDetector();
+  }
+
+  @Produces
+  @Singleton
+  LeaseWatchdog leaseWatchdog(Engine engine, JanitorConfig config) {
+    return engine.leaseWatchdog(config.tasks().retryPolicy());
   }
 
   void onStart(@Observes StartupEvent event, Engine engine, Vertx vertx, MeterRegistry metrics) {

@@ -1,5 +1,6 @@
 package io.geomachine.janitor;
 
+import io.geomachine.core.engine.LeaseWatchdog;
 import io.geomachine.core.engine.OrphanDetector;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.scheduler.Scheduled;
@@ -14,6 +15,7 @@ public class JanitorSchedule {
   private static final Logger LOG = Logger.getLogger(JanitorSchedule.class);
 
   @Inject OrphanDetector orphanDetector;
+  @Inject LeaseWatchdog leaseWatchdog;
   @Inject JanitorConfig config;
   @Inject MeterRegistry metrics;
 
@@ -38,6 +40,27 @@ public class JanitorSchedule {
           .increment(report.fixed());
     } catch (RuntimeException e) {
       LOG.warnf("orphan detector pass failed: %s", e.toString());
+    }
+  }
+
+  @Scheduled(
+      identity = "task-watchdog",
+      every = "${geomachine.janitor.task-watchdog.interval}",
+      delayed = "${geomachine.janitor.task-watchdog.interval}",
+      concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+  void taskWatchdog() {
+    JanitorConfig.TaskWatchdogConfig c = config.taskWatchdog();
+    if (!c.enabled()) {
+      return;
+    }
+    try {
+      LeaseWatchdog.Report report =
+          leaseWatchdog.run(c.limit()).await().atMost(Duration.ofMinutes(2));
+      metrics
+          .counter("geomachine.janitor.fixed", "pass", "task_watchdog")
+          .increment(report.retried() + report.failed());
+    } catch (RuntimeException e) {
+      LOG.warnf("task watchdog pass failed: %s", e.toString());
     }
   }
 }

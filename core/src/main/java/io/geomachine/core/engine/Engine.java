@@ -1,6 +1,8 @@
 package io.geomachine.core.engine;
 
+import io.geomachine.core.config.TaskRunConfig;
 import io.geomachine.core.job.JobRegistry;
+import io.geomachine.core.job.RetryPolicy;
 import io.geomachine.core.messaging.Destination;
 import io.geomachine.core.repository.JanitorRunRepository;
 import io.geomachine.core.repository.JobRepository;
@@ -120,17 +122,58 @@ public final class Engine {
     return new JobQueries(pool, jobs, tasks);
   }
 
+  /** An executor with default lease and retry settings (tests, tools). */
   public TaskExecutor taskExecutor(Collection<? extends TaskHandler> handlers) {
-    return new TaskExecutor(pool, tasks, outbox, handlers, this::wakeRelay);
+    return taskExecutor(
+        handlers,
+        new TaskExecutor.LeaseSettings(
+            newWorkerId(), Duration.ofSeconds(45), Duration.ofSeconds(10)),
+        RetryPolicy.defaults());
   }
 
-  /** A worker's consumer: intake plus an executor with the worker's handlers. */
-  public TaskConsumer taskConsumer(Collection<? extends TaskHandler> handlers) {
-    return new TaskConsumer(intake(), taskExecutor(handlers));
+  public TaskExecutor taskExecutor(
+      Collection<? extends TaskHandler> handlers,
+      TaskExecutor.LeaseSettings lease,
+      RetryPolicy retryPolicy) {
+    return new TaskExecutor(
+        pool, registry, tasks, outbox, handlers, lease, retryPolicy, this::wakeRelay);
+  }
+
+  /** A worker's consumer: intake plus an executor with the worker's handlers and settings. */
+  public TaskConsumer taskConsumer(
+      Collection<? extends TaskHandler> handlers, TaskRunConfig config) {
+    return new TaskConsumer(
+        intake(),
+        taskExecutor(
+            handlers,
+            new TaskExecutor.LeaseSettings(newWorkerId(), config.lease(), config.heartbeat()),
+            config.retryPolicy()));
+  }
+
+  /** A name for this worker process in task leases: host, process id and a random suffix. */
+  public static String newWorkerId() {
+    String host;
+    try {
+      host = java.net.InetAddress.getLocalHost().getHostName();
+    } catch (java.io.IOException e) {
+      host = "unknown-host";
+    }
+    String id =
+        host
+            + "/"
+            + ProcessHandle.current().pid()
+            + "/"
+            + java.util.UUID.randomUUID().toString().substring(0, 8);
+    return id.length() <= 100 ? id : id.substring(id.length() - 100);
   }
 
   public OrphanDetector orphanDetector() {
     return new OrphanDetector(pool, jobs, outbox, new JanitorRunRepository(), this::wakeRelay);
+  }
+
+  public LeaseWatchdog leaseWatchdog(RetryPolicy retryPolicy) {
+    return new LeaseWatchdog(
+        pool, registry, tasks, outbox, new JanitorRunRepository(), retryPolicy, this::wakeRelay);
   }
 
   public MessageIntake intake() {

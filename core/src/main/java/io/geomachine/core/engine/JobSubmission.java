@@ -106,6 +106,36 @@ public final class JobSubmission {
         .invoke(afterCommitWithMessages);
   }
 
+  /**
+   * Cancels a queued or running job: its tasks that have not started are cancelled now, and running
+   * ones stop at their next heartbeat.
+   */
+  public Uni<Job> cancel(String jobId) {
+    return pool.withTransaction(
+        c ->
+            jobs.cancel(c, jobId)
+                .chain(
+                    job -> {
+                      if (job == null) {
+                        return jobs.find(c, jobId).map(existing -> refuseCancel(jobId, existing));
+                      }
+                      return tasks.cancelNotStarted(c, jobId).replaceWith(job);
+                    }));
+  }
+
+  private static Job refuseCancel(String jobId, Job existing) {
+    if (existing == null) {
+      throw new GeoMachineException(ErrorCode.JOB_NOT_FOUND, "no job with id '" + jobId + "'");
+    }
+    throw new GeoMachineException(
+        ErrorCode.INVALID_STATE,
+        "job "
+            + jobId
+            + " is "
+            + existing.status().sqlValue()
+            + "; only queued or processing jobs can be cancelled");
+  }
+
   private static Job refuseRerun(String jobId, Job existing) {
     if (existing == null) {
       throw new GeoMachineException(ErrorCode.JOB_NOT_FOUND, "no job with id '" + jobId + "'");

@@ -1,5 +1,8 @@
 package io.geomachine.core.engine;
 
+import io.geomachine.core.job.JobRegistry;
+import io.geomachine.core.job.RetryPolicy;
+import io.geomachine.core.messaging.Destination;
 import io.geomachine.core.messaging.TaskMessage;
 import io.geomachine.core.repository.OutboxRepository;
 import io.geomachine.core.repository.TaskRepository;
@@ -17,11 +20,21 @@ import java.util.Map;
 import org.jboss.logging.Logger;
 
 /**
- * A worker's logic for one task message: claim the task (guarded queued→processing, so a duplicate
- * message never runs the handler twice), run its handler, and complete it through {@code
- * app.complete_task_and_check_stage}; the last task of a stage writes "stage completed" for the
- * orchestrator to the outbox in the same transaction. Completions are group-committed ({@link
- * CompletionBatcher}).
+ * A worker's logic for one task message.
+ *
+ * <ol>
+ *   <li>Claim the task: a guarded queued|retrying → processing that takes a lease in PostgreSQL (a
+ *       task whose retry is due first moves pending_retry → retrying). A duplicate message finds
+ *       nothing to claim, so a handler never runs twice at once.
+ *   <li>Tell the caller it was claimed (the listener acknowledges the broker message then: the
+ *       database lease, not the broker's lock, keeps a long task alive).
+ *   <li>Run the handler while a heartbeat renews the lease; the heartbeat stops the handler when
+ *       the job was cancelled or the lease was lost.
+ *   <li>Finish: success or a permanent failure completes the task through {@code
+ *       app.complete_task_and_check_stage} (group-committed, {@link CompletionBatcher}); a
+ *       retryable failure schedules a retry with backoff (a delayed outbox message) while retries
+ *       remain.
+ * </ol>
  *
  * <p>Blocking by design: it runs on a worker thread, because handlers call GDAL and storage.
  */
@@ -33,24 +46,44 @@ public final class TaskExecutor {
   public enum Outcome {
     COMPLETED,
     FAILED,
-    /** Not claimable: a duplicate message, or a task that is done, cancelled or gone. */
+    RETRY_SCHEDULED,
+    CANCELLED,
+    /** Not claimable: a duplicate message, or a task that is done, cancelled, gone or not due. */
     SKIPPED
   }
 
+  /** How this worker holds tasks. */
+  public record LeaseSettings(String workerId, Duration lease, Duration heartbeat) {}
+
   private final Pool pool;
+  private final JobRegistry registry;
   private final TaskRepository tasks;
+  private final OutboxRepository outbox;
   private final Map<String, TaskHandler> handlers = new LinkedHashMap<>();
   private final CompletionBatcher completions;
+  private final LeaseSettings lease;
+  private final RetryPolicy retryPolicy;
+  private final Runnable afterCommitWithMessages;
+  private final Heartbeats heartbeats;
 
   public TaskExecutor(
       Pool pool,
+      JobRegistry registry,
       TaskRepository tasks,
       OutboxRepository outbox,
       Collection<? extends TaskHandler> handlers,
+      LeaseSettings lease,
+      RetryPolicy retryPolicy,
       Runnable afterCommitWithMessages) {
     this.pool = pool;
+    this.registry = registry;
     this.tasks = tasks;
+    this.outbox = outbox;
+    this.lease = lease;
+    this.retryPolicy = retryPolicy;
+    this.afterCommitWithMessages = afterCommitWithMessages;
     this.completions = new CompletionBatcher(pool, tasks, outbox, afterCommitWithMessages);
+    this.heartbeats = new Heartbeats(pool, tasks, lease);
     for (TaskHandler h : handlers) {
       if (this.handlers.put(h.taskType(), h) != null) {
         throw new IllegalArgumentException("two handlers for task type " + h.taskType());
@@ -63,53 +96,138 @@ public final class TaskExecutor {
   }
 
   public Outcome execute(TaskMessage message) {
-    ClaimedTask task = tasks.claim(pool, message.taskId()).await().atMost(DB_TIMEOUT);
+    return execute(message, () -> {});
+  }
+
+  /**
+   * Runs one task message; {@code onClaimed} runs once the task is claimed (or not at all when it
+   * is skipped).
+   */
+  public Outcome execute(TaskMessage message, Runnable onClaimed) {
+    ClaimedTask task = claim(message.taskId());
     if (task == null) {
-      LOG.debugf(
-          "task %s not claimable (duplicate message or already done); skipped", message.taskId());
+      LOG.debugf("task %s not claimable (duplicate, done or not due); skipped", message.taskId());
       return Outcome.SKIPPED;
     }
-    JsonObject result = null;
-    String error = null;
+    onClaimed.run();
+    Heartbeats.Running running = heartbeats.start(task.taskId());
+    Attempt attempt;
+    try {
+      attempt = run(task);
+    } finally {
+      running.stop();
+    }
+    if (running.jobCancelled()) {
+      await(tasks.cancelRunning(pool, task.taskId()));
+      LOG.infof("task %s stopped: its job was cancelled", task.taskId());
+      return Outcome.CANCELLED;
+    }
+    if (running.leaseLost()) {
+      LOG.warnf("task %s lost its lease while running; its outcome is dropped", task.taskId());
+      return Outcome.SKIPPED;
+    }
+    if (attempt.error() == null) {
+      complete(task, attempt.result(), null);
+      return Outcome.COMPLETED;
+    }
+    if (attempt.retryable() && retryPolicy.allowsRetry(task.retryCount())) {
+      return scheduleRetry(task, attempt.error()) ? Outcome.RETRY_SCHEDULED : Outcome.SKIPPED;
+    }
+    String error =
+        attempt.retryable()
+            ? "RETRIES_EXHAUSTED after " + (task.retryCount() + 1) + " attempts: " + attempt.error()
+            : attempt.error();
+    complete(task, null, error);
+    return Outcome.FAILED;
+  }
+
+  private ClaimedTask claim(String taskId) {
+    long leaseSeconds = lease.lease().toSeconds();
+    ClaimedTask task = await(tasks.claim(pool, taskId, lease.workerId(), leaseSeconds));
+    if (task == null && Boolean.TRUE.equals(await(tasks.startDueRetry(pool, taskId)))) {
+      task = await(tasks.claim(pool, taskId, lease.workerId(), leaseSeconds));
+    }
+    return task;
+  }
+
+  /** What one run of a handler gave. */
+  private record Attempt(JsonObject result, String error, boolean retryable) {}
+
+  private Attempt run(ClaimedTask task) {
     TaskHandler handler = handlers.get(task.taskType());
     if (handler == null) {
-      error =
+      return new Attempt(
+          null,
           "UNKNOWN_TASK_TYPE: no handler for task type '"
               + task.taskType()
               + "' on this worker (it runs: "
               + String.join(", ", handlers.keySet())
-              + ")";
-    } else {
-      try {
-        result =
-            handler.handle(
-                new TaskInput(
-                    task.taskId(),
-                    task.jobId(),
-                    task.jobType(),
-                    task.stage(),
-                    task.taskIndex(),
-                    task.parameters()));
-        if (result == null) {
-          result = new JsonObject();
-        }
-      } catch (TaskFailure f) {
-        error = f.code() + ": " + f.getMessage();
-      } catch (Exception e) {
-        LOG.errorf(e, "task %s (%s) crashed", task.taskId(), task.taskType());
-        error = "HANDLER_ERROR: " + e;
-      }
+              + ")",
+          false);
     }
-    complete(task, error == null ? result : null, error);
-    return error == null ? Outcome.COMPLETED : Outcome.FAILED;
+    try {
+      JsonObject result =
+          handler.handle(
+              new TaskInput(
+                  task.taskId(),
+                  task.jobId(),
+                  task.jobType(),
+                  task.stage(),
+                  task.taskIndex(),
+                  task.parameters()));
+      return new Attempt(result == null ? new JsonObject() : result, null, false);
+    } catch (TaskFailure f) {
+      return new Attempt(null, f.code() + ": " + f.getMessage(), f.retryable());
+    } catch (InterruptedException e) {
+      Thread.interrupted();
+      return new Attempt(null, "INTERRUPTED: " + e.getMessage(), true);
+    } catch (Exception e) {
+      LOG.errorf(e, "task %s (%s) crashed", task.taskId(), task.taskType());
+      return new Attempt(null, "HANDLER_ERROR: " + e, true);
+    }
+  }
+
+  private boolean scheduleRetry(ClaimedTask task, String error) {
+    Duration delay = retryPolicy.delayBefore(task.retryCount());
+    Destination queue = registry.require(task.jobType()).stage(task.stage()).queue().destination();
+    JsonObject message =
+        new TaskMessage(task.taskId(), task.jobId(), task.taskType(), task.stage()).toJson();
+    boolean scheduled =
+        await(
+            pool.withTransaction(
+                c ->
+                    tasks
+                        .scheduleRetry(c, task.taskId(), error, delay.toMillis() / 1000.0)
+                        .call(
+                            target ->
+                                target == null
+                                    ? io.smallrye.mutiny.Uni.createFrom().voidItem()
+                                    : outbox.enqueueDelayed(
+                                        c, queue, message, delay.toMillis() / 1000.0))
+                        .map(target -> target != null)));
+    if (scheduled) {
+      LOG.infof("task %s will be retried in %s: %s", task.taskId(), delay, error);
+      afterCommitWithMessages.run();
+    }
+    return scheduled;
   }
 
   private void complete(ClaimedTask task, JsonObject result, String error) {
     Completion done =
         completions.complete(
-            new TaskRepository.Finished(task.taskId(), task.jobId(), task.stage(), result, error));
+            new TaskRepository.Finished(
+                task.taskId(), task.jobId(), task.stage(), result, error, lease.workerId()));
     if (!done.taskUpdated()) {
-      LOG.warnf("task %s was no longer processing when it finished; result dropped", task.taskId());
+      LOG.warnf("task %s was no longer ours when it finished; result dropped", task.taskId());
     }
+  }
+
+  private static <T> T await(io.smallrye.mutiny.Uni<T> uni) {
+    return uni.await().atMost(DB_TIMEOUT);
+  }
+
+  /** Stops the heartbeat thread (at shutdown). */
+  public void close() {
+    heartbeats.close();
   }
 }

@@ -6,9 +6,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A diagnostic job for operators and the benchmark: one stage of {@code tasks} no-op tasks, so the
- * platform's own overhead (planning, messaging, claiming, completing, advancing) can be measured.
- * {@code run} distinguishes otherwise identical runs (it is part of the job id).
+ * A diagnostic job for operators and the benchmark: one stage of {@code tasks} tasks that do
+ * nothing (or work for {@code task_ms} each), so the platform's own overhead (planning, messaging,
+ * claiming, completing, advancing) and its behaviour under faults can be measured. {@code run}
+ * distinguishes otherwise identical runs (it is part of the job id).
  */
 public final class BenchmarkTasksJob implements JobDefinition {
   public static final String TYPE = "benchmark_tasks";
@@ -21,6 +22,12 @@ public final class BenchmarkTasksJob implements JobDefinition {
           .max(100_000)
           .def(1000)
           .doc("number of no-op tasks in the one stage")
+          .add()
+          .integer("task_ms")
+          .min(0)
+          .max(3_600_000)
+          .def(0)
+          .doc("how long each task works, in milliseconds (0: no-op); for fault and lease tests")
           .add()
           .string("run")
           .def("1")
@@ -53,9 +60,11 @@ public final class BenchmarkTasksJob implements JobDefinition {
             TaskQueue.RASTER,
             ctx -> {
               int n = ctx.jobParameters().getInteger("tasks");
+              JsonObject params =
+                  new JsonObject().put("task_ms", ctx.jobParameters().getInteger("task_ms"));
               List<TaskSpec> specs = new ArrayList<>(n);
               for (int i = 0; i < n; i++) {
-                specs.add(new TaskSpec(String.valueOf(i), new JsonObject()));
+                specs.add(new TaskSpec(String.valueOf(i), params));
               }
               return specs;
             }));

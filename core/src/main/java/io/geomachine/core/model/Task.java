@@ -20,6 +20,10 @@ import java.time.LocalDateTime;
     columns = {"parent_job_id", "stage", "status"})
 @Index(name = "idx_tasks_heartbeat", columns = "heartbeat", where = "heartbeat IS NOT NULL")
 @Index(name = "idx_tasks_retry_count", columns = "retry_count", where = "retry_count > 0")
+@Index(
+    name = "idx_tasks_lease_expires_at",
+    columns = "lease_expires_at",
+    where = "status = 'processing'")
 @Check(name = "ck_tasks_stage_positive", expression = "stage >= 1")
 @Check(name = "ck_tasks_retry_count_non_negative", expression = "retry_count >= 0")
 @UpdatedAtTrigger
@@ -40,4 +44,12 @@ public record Task(
     @Column(nullable = true) LocalDateTime heartbeat,
     @Column(nullable = true) JsonObject nextStageParams,
     @Column(defaultValue = "NOW()") LocalDateTime createdAt,
-    @Column(defaultValue = "NOW()") LocalDateTime updatedAt) {}
+    @Column(defaultValue = "NOW()") LocalDateTime updatedAt,
+    /** Until when the worker holding this task owns it; renewed by its heartbeat. */
+    @Column(nullable = true) LocalDateTime leaseExpiresAt,
+    /** The worker process holding the lease. */
+    @Column(type = "VARCHAR(100)", nullable = true) String workerId,
+    /** How many times a worker claimed this task (counts redeliveries the broker does not). */
+    @Column(defaultValue = "0") int attempts,
+    /** When a task waiting for a retry is due. */
+    @Column(nullable = true) LocalDateTime nextAttemptAt) {}

@@ -73,6 +73,18 @@ public final class JobRepository {
   }
 
   /**
+   * Cancels a job that is queued or processing (the guarded transition for both). Null when it was
+   * in neither.
+   */
+  public Uni<Job> cancel(SqlClient c, String jobId) {
+    return single(
+        c,
+        "UPDATE app.jobs SET status = 'cancelled', error_details = 'cancelled on request'"
+            + " WHERE job_id = $1 AND status IN ('queued', 'processing') RETURNING *",
+        Tuple.of(jobId));
+  }
+
+  /**
    * Advances past {@code stage} through {@code app.advance_job_stage} (compare-and-set on stage and
    * status). On the final stage the job ends with {@code finalStatus} and {@code resultData}.
    */

@@ -34,6 +34,18 @@ public final class OutboxRepository {
     return enqueue(c, destination, List.of(payload));
   }
 
+  /** Queues one message that the relay publishes only after {@code delaySeconds} (retries). */
+  public Uni<Void> enqueueDelayed(
+      SqlClient c, Destination destination, JsonObject payload, double delaySeconds) {
+    return c.preparedQuery(
+            "INSERT INTO app.outbox (destination, payload, available_at)"
+                + " VALUES ($1, $2, LOCALTIMESTAMP + make_interval(secs => $3))")
+        .execute(Tuple.of(destination.logicalName(), payload, delaySeconds))
+        .replaceWithVoid()
+        .onFailure()
+        .transform(DbErrors::translate);
+  }
+
   /**
    * Locks the oldest due messages for the given destinations; rows another relay holds are skipped,
    * so relays in several replicas never send the same row at once.
@@ -42,7 +54,7 @@ public final class OutboxRepository {
     String[] names = destinations.stream().map(Destination::logicalName).toArray(String[]::new);
     return c.preparedQuery(
             "SELECT id, destination, payload FROM app.outbox"
-                + " WHERE destination = ANY($1::varchar[]) AND available_at <= NOW()"
+                + " WHERE destination = ANY($1::varchar[]) AND available_at <= LOCALTIMESTAMP"
                 + " ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED")
         .execute(Tuple.tuple().addArrayOfString(names).addInteger(limit))
         .map(

@@ -45,7 +45,11 @@ final class Rows {
         r.getLocalDateTime("heartbeat"),
         json(r, "next_stage_params"),
         r.getLocalDateTime("created_at"),
-        r.getLocalDateTime("updated_at"));
+        r.getLocalDateTime("updated_at"),
+        r.getLocalDateTime("lease_expires_at"),
+        r.getString("worker_id"),
+        r.getInteger("attempts"),
+        r.getLocalDateTime("next_attempt_at"));
   }
 
   static TaskResult taskResult(Row r) {

@@ -79,16 +79,22 @@ public final class TaskRepository {
   }
 
   /**
-   * Claims a task for execution: queued or retrying → processing, guarded. Null when the task is in
-   * any other status (already running, done, cancelled) or does not exist.
+   * Claims a task for execution: queued or retrying → processing, guarded, and only while its job
+   * is processing (a cancelled or finished job's tasks never start). The claim takes a lease of
+   * {@code leaseSeconds} for {@code workerId} and counts the attempt. Null when the task is in any
+   * other status (already running, done, cancelled, waiting for its retry) or does not exist.
    */
-  public Uni<ClaimedTask> claim(SqlClient c, String taskId) {
+  public Uni<ClaimedTask> claim(SqlClient c, String taskId, String workerId, long leaseSeconds) {
     return c.preparedQuery(
-            "UPDATE app.tasks SET status = 'processing', heartbeat = NOW()"
-                + " WHERE task_id = $1 AND status IN ('queued', 'retrying')"
-                + " RETURNING task_id, parent_job_id, job_type, task_type, stage, task_index,"
-                + " parameters, retry_count")
-        .execute(Tuple.of(taskId))
+            "UPDATE app.tasks t SET status = 'processing', heartbeat = NOW(),"
+                + " lease_expires_at = LOCALTIMESTAMP + make_interval(secs => $3), worker_id = $2,"
+                + " attempts = t.attempts + 1, next_attempt_at = NULL"
+                + " WHERE t.task_id = $1 AND t.status IN ('queued', 'retrying')"
+                + " AND EXISTS (SELECT 1 FROM app.jobs j WHERE j.job_id = t.parent_job_id"
+                + " AND j.status IN ('queued', 'processing'))"
+                + " RETURNING t.task_id, t.parent_job_id, t.job_type, t.task_type, t.stage,"
+                + " t.task_index, t.parameters, t.retry_count")
+        .execute(Tuple.of(taskId, workerId, (double) leaseSeconds))
         .map(
             rs -> {
               if (rs.rowCount() == 0) {
@@ -104,6 +110,139 @@ public final class TaskRepository {
                   r.getString("task_index"),
                   r.getJsonObject("parameters"),
                   r.getInteger("retry_count"));
+            })
+        .onFailure()
+        .transform(DbErrors::translate);
+  }
+
+  /** Claims a task for an operator tool or a test: worker "manual", a five-minute lease. */
+  public Uni<ClaimedTask> claim(SqlClient c, String taskId) {
+    return claim(c, taskId, "manual", 300);
+  }
+
+  /**
+   * A task whose retry is due starts its next attempt: pending_retry → retrying through {@code
+   * app.increment_task_retry_count}. False when the task was not waiting for a retry.
+   */
+  public Uni<Boolean> startDueRetry(SqlClient c, String taskId) {
+    return c.preparedQuery("SELECT new_retry_count FROM app.increment_task_retry_count($1)")
+        .execute(Tuple.of(taskId))
+        .map(rs -> rs.iterator().next().getInteger("new_retry_count") != null)
+        .onFailure()
+        .transform(DbErrors::translate);
+  }
+
+  /** Result of a heartbeat: whether the lease is still held, and the job's status. */
+  public record Heartbeat(boolean leaseHeld, String jobStatus) {}
+
+  /** Renews a running task's lease if {@code workerId} still holds it. */
+  public Uni<Heartbeat> renewLease(SqlClient c, String taskId, String workerId, long leaseSeconds) {
+    return c.preparedQuery(
+            "UPDATE app.tasks t SET heartbeat = NOW(),"
+                + " lease_expires_at = LOCALTIMESTAMP + make_interval(secs => $3)"
+                + " WHERE t.task_id = $1 AND t.status = 'processing' AND t.worker_id = $2"
+                + " RETURNING (SELECT j.status::text FROM app.jobs j WHERE j.job_id = t.parent_job_id)"
+                + " AS job_status")
+        .execute(Tuple.of(taskId, workerId, (double) leaseSeconds))
+        .map(
+            rs ->
+                rs.rowCount() == 0
+                    ? new Heartbeat(false, null)
+                    : new Heartbeat(true, rs.iterator().next().getString("job_status")))
+        .onFailure()
+        .transform(DbErrors::translate);
+  }
+
+  /** A task to try again later. */
+  public record RetryTarget(String taskId, String jobId, String taskType, int stage) {}
+
+  /**
+   * A retryable failure: processing → pending_retry, due in {@code delaySeconds}, with the error
+   * kept. Null when the task was no longer processing.
+   */
+  public Uni<RetryTarget> scheduleRetry(
+      SqlClient c, String taskId, String error, double delaySeconds) {
+    return c.preparedQuery(
+            "UPDATE app.tasks SET status = 'pending_retry', error_details = $2,"
+                + " next_attempt_at = LOCALTIMESTAMP + make_interval(secs => $3),"
+                + " lease_expires_at = NULL, worker_id = NULL"
+                + " WHERE task_id = $1 AND status = 'processing'"
+                + " RETURNING task_id, parent_job_id, task_type, stage")
+        .execute(Tuple.of(taskId, error, delaySeconds))
+        .map(
+            rs -> {
+              if (rs.rowCount() == 0) {
+                return null;
+              }
+              Row r = rs.iterator().next();
+              return new RetryTarget(
+                  r.getString("task_id"),
+                  r.getString("parent_job_id"),
+                  r.getString("task_type"),
+                  r.getInteger("stage"));
+            })
+        .onFailure()
+        .transform(DbErrors::translate);
+  }
+
+  /** A running task of a cancelled job stops: processing → cancelled. */
+  public Uni<Boolean> cancelRunning(SqlClient c, String taskId) {
+    return c.preparedQuery(
+            "UPDATE app.tasks SET status = 'cancelled', lease_expires_at = NULL"
+                + " WHERE task_id = $1 AND status = 'processing'")
+        .execute(Tuple.of(taskId))
+        .map(rs -> rs.rowCount() == 1)
+        .onFailure()
+        .transform(DbErrors::translate);
+  }
+
+  /** Cancels a job's tasks that have not started (queued or waiting for a retry). */
+  public Uni<Integer> cancelNotStarted(SqlClient c, String jobId) {
+    return c.preparedQuery(
+            "UPDATE app.tasks SET status = 'cancelled', next_attempt_at = NULL"
+                + " WHERE parent_job_id = $1 AND status IN ('queued', 'pending_retry', 'retrying')")
+        .execute(Tuple.of(jobId))
+        .map(rs -> rs.rowCount())
+        .onFailure()
+        .transform(DbErrors::translate);
+  }
+
+  /** A running task whose worker stopped renewing its lease. */
+  public record ExpiredLease(
+      String taskId,
+      String jobId,
+      String jobType,
+      String taskType,
+      int stage,
+      int retryCount,
+      String workerId) {}
+
+  /**
+   * Processing tasks whose lease expired, locked for this transaction (SKIP LOCKED: janitor
+   * replicas never take the same task).
+   */
+  public Uni<List<ExpiredLease>> lockExpiredLeases(SqlClient c, int limit) {
+    return c.preparedQuery(
+            "SELECT task_id, parent_job_id, job_type, task_type, stage, retry_count, worker_id"
+                + " FROM app.tasks"
+                + " WHERE status = 'processing' AND lease_expires_at < LOCALTIMESTAMP"
+                + " ORDER BY lease_expires_at LIMIT $1 FOR UPDATE SKIP LOCKED")
+        .execute(Tuple.of(limit))
+        .map(
+            rs -> {
+              List<ExpiredLease> out = new ArrayList<>(rs.rowCount());
+              rs.forEach(
+                  r ->
+                      out.add(
+                          new ExpiredLease(
+                              r.getString("task_id"),
+                              r.getString("parent_job_id"),
+                              r.getString("job_type"),
+                              r.getString("task_type"),
+                              r.getInteger("stage"),
+                              r.getInteger("retry_count"),
+                              r.getString("worker_id"))));
+              return out;
             })
         .onFailure()
         .transform(DbErrors::translate);
@@ -130,7 +269,8 @@ public final class TaskRepository {
   }
 
   /** One task's outcome, to complete in a batch. */
-  public record Finished(String taskId, String jobId, int stage, JsonObject result, String error) {}
+  public record Finished(
+      String taskId, String jobId, int stage, JsonObject result, String error, String workerId) {}
 
   /**
    * Completes many tasks in one statement through {@code app.complete_task_and_check_stage}, in the
@@ -144,6 +284,7 @@ public final class TaskRepository {
     Integer[] stages = new Integer[n];
     String[] results = new String[n];
     String[] errors = new String[n];
+    String[] workers = new String[n];
     for (int i = 0; i < n; i++) {
       Finished f = batch.get(i);
       ids[i] = f.taskId();
@@ -151,13 +292,15 @@ public final class TaskRepository {
       stages[i] = f.stage();
       results[i] = f.result() == null ? null : f.result().encode();
       errors[i] = f.error();
+      workers[i] = f.workerId();
     }
     return c.preparedQuery(
             "SELECT t.ord, r.task_updated, r.is_last_task_in_stage, r.remaining_tasks"
-                + " FROM unnest($1::varchar[], $2::varchar[], $3::int[], $4::text[], $5::text[])"
-                + " WITH ORDINALITY AS t(task_id, job_id, stage, result, error, ord)"
+                + " FROM unnest($1::varchar[], $2::varchar[], $3::int[], $4::text[], $5::text[],"
+                + " $6::varchar[])"
+                + " WITH ORDINALITY AS t(task_id, job_id, stage, result, error, worker, ord)"
                 + " CROSS JOIN LATERAL app.complete_task_and_check_stage("
-                + "t.task_id, t.job_id, t.stage, t.result::jsonb, t.error) r"
+                + "t.task_id, t.job_id, t.stage, t.result::jsonb, t.error, t.worker) r"
                 + " ORDER BY t.ord")
         .execute(
             Tuple.tuple()
@@ -165,7 +308,8 @@ public final class TaskRepository {
                 .addArrayOfString(jobIds)
                 .addArrayOfInteger(stages)
                 .addArrayOfString(results)
-                .addArrayOfString(errors))
+                .addArrayOfString(errors)
+                .addArrayOfString(workers))
         .map(
             rs -> {
               List<Completion> out = new ArrayList<>(n);

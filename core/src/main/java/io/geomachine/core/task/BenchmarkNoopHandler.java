@@ -10,8 +10,13 @@ public final class BenchmarkNoopHandler implements TaskHandler {
     return BenchmarkTasksJob.TASK;
   }
 
+  /** Does nothing, or sleeps {@code task_ms} (interruptibly: a cancelled job stops it). */
   @Override
-  public JsonObject handle(TaskInput input) {
+  public JsonObject handle(TaskInput input) throws InterruptedException {
+    long millis = input.parameters().getLong("task_ms", 0L);
+    if (millis > 0) {
+      Thread.sleep(millis);
+    }
     return null;
   }
 }

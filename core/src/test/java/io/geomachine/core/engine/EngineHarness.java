@@ -78,7 +78,18 @@ final class EngineHarness {
   }
 
   TaskExecutor quietExecutor(Collection<? extends TaskHandler> handlers) {
-    return new TaskExecutor(pool, engine.tasks(), engine.outbox(), handlers, () -> {});
+    return new TaskExecutor(
+        pool,
+        engine.registry(),
+        engine.tasks(),
+        engine.outbox(),
+        handlers,
+        new TaskExecutor.LeaseSettings(
+            Engine.newWorkerId(),
+            java.time.Duration.ofSeconds(45),
+            java.time.Duration.ofSeconds(10)),
+        io.geomachine.core.job.RetryPolicy.defaults(),
+        () -> {});
   }
 
   /** Publishes the whole outbox to the recording senders and waits until it is empty. */

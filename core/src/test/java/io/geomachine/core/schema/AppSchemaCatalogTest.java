@@ -39,6 +39,11 @@ class AppSchemaCatalogTest {
   private static final Set<String> ADDED_OBJECTS =
       Set.of(
           "index outbox.idx_outbox_destination_available",
+          "column tasks.lease_expires_at",
+          "column tasks.worker_id",
+          "column tasks.attempts",
+          "column tasks.next_attempt_at",
+          "index tasks.idx_tasks_lease_expires_at",
           "constraint jobs.ck_jobs_stage_range",
           "constraint tasks.ck_tasks_stage_positive",
           "constraint tasks.ck_tasks_retry_count_non_negative",
@@ -53,7 +58,10 @@ class AppSchemaCatalogTest {
 
   /** Documented changes to seed objects; any other change fails. */
   private static final Set<String> CHANGED_OBJECTS =
-      Set.of("enum job_status", "function advance_job_stage arguments");
+      Set.of(
+          "enum job_status",
+          "function advance_job_stage arguments",
+          "function complete_task_and_check_stage arguments");
 
   private static TestDatabase seedDb;
   private static TestDatabase generatedDb;
@@ -146,8 +154,7 @@ class AppSchemaCatalogTest {
     }
     diff.removed().forEach(k -> unexpected.put("- " + k, seed.get(k)));
     diff.changed().keySet().stream()
-        .filter(
-            k -> !k.equals("enum job_status") && !k.equals("function advance_job_stage arguments"))
+        .filter(k -> !CHANGED_OBJECTS.contains(k))
         .forEach(k -> unexpected.put("~ " + k, seed.get(k) + "  =>  " + generated.get(k)));
     assertTrue(
         unexpected.isEmpty(),
@@ -206,6 +213,15 @@ class AppSchemaCatalogTest {
     assertEquals(
         seed.get("function advance_job_stage result"),
         generated.get("function advance_job_stage result"));
+  }
+
+  @Test
+  void completeTaskKeepsTheSeedSignatureAndAddsAnOptionalWorkerId() {
+    String seedArgs = seed.get("function complete_task_and_check_stage arguments");
+    String generatedArgs = generated.get("function complete_task_and_check_stage arguments");
+    assertEquals(
+        seedArgs + ", p_worker_id character varying DEFAULT NULL::character varying",
+        generatedArgs);
   }
 
   @Test

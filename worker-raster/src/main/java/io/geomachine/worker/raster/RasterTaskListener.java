@@ -5,12 +5,14 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.util.concurrent.CompletionStage;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.eclipse.microprofile.reactive.messaging.Message;
 
 /**
  * Entry point: task messages from the raster task queue, run on the task-runners worker pool. The
- * message is acknowledged once the task's outcome is committed; if the database is unreachable the
- * method throws and the broker redelivers.
+ * message is acknowledged as soon as the task is claimed (its lease in the database keeps it alive,
+ * however long it runs); if the database is unreachable before that, it is nacked and redelivered.
  */
 @ApplicationScoped
 public class RasterTaskListener {
@@ -21,8 +23,11 @@ public class RasterTaskListener {
 
   @Incoming(QUEUE)
   @Blocking(value = "task-runners", ordered = false)
-  public void onMessage(Object payload) {
-    TaskConsumer.Result result = consumer.accept(QUEUE, payload);
+  public CompletionStage<Void> onMessage(Message<Object> message) {
+    return consumer.handle(QUEUE, message.getPayload(), message::ack, message::nack, this::count);
+  }
+
+  private void count(TaskConsumer.Result result) {
     metrics
         .counter(
             "geomachine.tasks.executed",

@@ -1,6 +1,7 @@
 package io.geomachine.worker.raster;
 
 import io.geomachine.core.config.OutboxConfig;
+import io.geomachine.core.config.TaskRunConfig;
 import io.smallrye.config.ConfigMapping;
 
 /**
@@ -10,4 +11,6 @@ import io.smallrye.config.ConfigMapping;
 @ConfigMapping(prefix = "geomachine.worker")
 public interface RasterWorkerConfig {
   OutboxConfig outbox();
+
+  TaskRunConfig tasks();
 }

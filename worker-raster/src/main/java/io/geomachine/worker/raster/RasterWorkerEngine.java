@@ -46,9 +46,9 @@ public class RasterWorkerEngine {
 
   @Produces
   @Singleton
-  TaskConsumer taskConsumer(Engine engine) {
+  TaskConsumer taskConsumer(Engine engine, RasterWorkerConfig config) {
     return engine.taskConsumer(
-        List.of(new HelloWorldHandlers.Greeting(), new BenchmarkNoopHandler()));
+        List.of(new HelloWorldHandlers.Greeting(), new BenchmarkNoopHandler()), config.tasks());
   }
 
   void onStart(@Observes StartupEvent event, Engine engine, Vertx vertx, MeterRegistry metrics) {

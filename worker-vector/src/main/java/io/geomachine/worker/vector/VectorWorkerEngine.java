@@ -45,8 +45,8 @@ public class VectorWorkerEngine {
 
   @Produces
   @Singleton
-  TaskConsumer taskConsumer(Engine engine) {
-    return engine.taskConsumer(List.of(new HelloWorldHandlers.Reply()));
+  TaskConsumer taskConsumer(Engine engine, VectorWorkerConfig config) {
+    return engine.taskConsumer(List.of(new HelloWorldHandlers.Reply()), config.tasks());
   }
 
   void onStart(@Observes StartupEvent event, Engine engine, Vertx vertx, MeterRegistry metrics) {

@@ -4,13 +4,16 @@
 -- GeoMachine keeps the seed's signature and results but counts with app.stage_progress: one row
 -- update (its row lock serialises the stage's completions, so exactly one caller sees zero) instead
 -- of counting every task of the stage under an advisory lock. A stage created without a progress
--- row falls back to the seed's lock-and-count.
+-- row falls back to the seed's lock-and-count. The optional p_worker_id (GeoMachine's addition)
+-- completes the task only for the worker that holds its lease, so a worker whose lease expired and
+-- whose task was handed to another worker cannot complete it.
 CREATE OR REPLACE FUNCTION "app"."complete_task_and_check_stage"(
     p_task_id VARCHAR(100),
     p_job_id VARCHAR(64),
     p_stage INTEGER,
     p_result_data JSONB DEFAULT NULL,
-    p_error_details TEXT DEFAULT NULL
+    p_error_details TEXT DEFAULT NULL,
+    p_worker_id VARCHAR(100) DEFAULT NULL
 )
 RETURNS TABLE (
     task_updated BOOLEAN,
@@ -35,12 +38,14 @@ BEGIN
         END,
         result_data = p_result_data,
         error_details = p_error_details,
+        lease_expires_at = NULL,
         updated_at = NOW()
     WHERE
         task_id = p_task_id
         AND parent_job_id = p_job_id
         AND stage = p_stage
         AND status = 'processing'
+        AND (p_worker_id IS NULL OR worker_id = p_worker_id)
     RETURNING parent_job_id, stage, status
     INTO v_job_id, v_stage, v_task_status;
 
