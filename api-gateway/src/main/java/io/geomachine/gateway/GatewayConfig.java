@@ -1,6 +1,7 @@
 package io.geomachine.gateway;
 
 import io.geomachine.core.config.OutboxConfig;
+import io.geomachine.core.config.TaskRunConfig;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
@@ -16,4 +17,19 @@ public interface GatewayConfig {
   int maxPageSize();
 
   OutboxConfig outbox();
+
+  /** Retry settings the cleanup API's task watchdog uses (keep equal to the janitor's). */
+  TaskRunConfig tasks();
+
+  /** Thresholds of the janitor passes the cleanup API runs on demand. */
+  CleanupConfig cleanup();
+
+  interface CleanupConfig {
+    /** How long a job may sit at a finished stage, or queued, before its message counts as lost. */
+    @WithDefault("120s")
+    java.time.Duration stalledFor();
+
+    @WithDefault("500")
+    int limit();
+  }
 }

@@ -1,6 +1,7 @@
 package io.geomachine.gateway;
 
 import io.geomachine.core.engine.Engine;
+import io.geomachine.core.engine.JanitorPasses;
 import io.geomachine.core.engine.JobQueries;
 import io.geomachine.core.engine.JobSubmission;
 import io.geomachine.core.job.JobRegistry;
@@ -60,6 +61,15 @@ public class GatewayEngine {
   @Singleton
   JobRegistry registry(Engine engine) {
     return engine.registry();
+  }
+
+  @Produces
+  @Singleton
+  JanitorPasses janitorPasses(Engine engine, GatewayConfig config) {
+    return engine.janitorPasses(
+        config.tasks().retryPolicy(),
+        new JanitorPasses.Settings(
+            (int) config.cleanup().stalledFor().toSeconds(), config.cleanup().limit()));
   }
 
   void onStart(@Observes StartupEvent event, Engine engine, Vertx vertx, MeterRegistry metrics) {

@@ -101,6 +101,11 @@ final class QueryParams {
   }
 
   /** Throws INVALID_QUERY naming every bad parameter, if there was one. */
+  /** Records that a required parameter is missing. */
+  void missing(String name, String message) {
+    problems.add(new FieldError(name, message));
+  }
+
   void requireValid() {
     if (problems.isEmpty()) {
       return;

@@ -28,10 +28,11 @@
                 UNKNOWN_JOB_TYPE: `valid_job_types`). Unexpected errors are 500 INTERNAL_ERROR with \
                 an `error_id` to look up in the gateway's log.
 
-                **Destructive operations.** None yet: no operation deletes anything a client cannot \
-                get back by submitting again (a re-run replaces a finished job's tasks and results \
-                with the new run's). Destructive operations added later will require `confirm=yes` \
-                and answer CONFIRMATION_REQUIRED without it.
+                **Destructive operations.** Only the schema administration operations marked \
+                **DESTRUCTIVE** (tag "Database administration": redeploys, full rebuild, STAC nuke, \
+                restore) delete data. Each requires `confirm=yes` and without it answers 400 \
+                CONFIRMATION_REQUIRED with its plan in `details.plan`. Everything else is safe: a \
+                re-run replaces a finished job's tasks and results with the new run's.
                 """),
     tags = @Tag(name = "Jobs", description = "Submit, inspect and re-run jobs"))
 package io.geomachine.gateway;

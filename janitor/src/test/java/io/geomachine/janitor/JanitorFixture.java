@@ -149,7 +149,7 @@ public class JanitorFixture {
   }
 
   List<JanitorRun> orphanDetectorRuns() {
-    return join(runs.latest(pool, JanitorRunType.ORPHAN_DETECTOR, 100));
+    return join(runs.latest(pool, JanitorRunType.ORPHAN_DETECTOR, null, 100));
   }
 
   List<JsonObject> drainJobsQueue() {

@@ -176,6 +176,10 @@ public final class Engine {
         pool, registry, tasks, outbox, new JanitorRunRepository(), retryPolicy, this::wakeRelay);
   }
 
+  public JanitorPasses janitorPasses(RetryPolicy retryPolicy, JanitorPasses.Settings settings) {
+    return new JanitorPasses(pool, leaseWatchdog(retryPolicy), orphanDetector(), settings);
+  }
+
   public MessageIntake intake() {
     return new MessageIntake(pool, outbox, this::wakeRelay);
   }

@@ -71,7 +71,7 @@ final class Heartbeats {
       try {
         beat =
             tasks
-                .renewLease(pool, taskId, settings.workerId(), settings.lease().toSeconds())
+                .renewLease(pool, taskId, settings.workerId(), settings.lease().toMillis() / 1000.0)
                 .await()
                 .atMost(Duration.ofSeconds(10));
       } catch (RuntimeException e) {

@@ -73,20 +73,28 @@ public final class LeaseWatchdog {
   private Uni<Report> handle(SqlClient c, List<ExpiredLease> expired, long started) {
     JsonArray retried = new JsonArray();
     JsonArray failed = new JsonArray();
+    JsonArray cancelled = new JsonArray();
     return Multi.createFrom()
         .iterable(expired)
         .onItem()
         .transformToUniAndConcatenate(
             lease ->
                 retryPolicy.allowsRetry(lease.retryCount())
-                    ? retry(c, lease).invoke(() -> retried.add(lease.taskId()))
+                    ? retry(c, lease)
+                        .invoke(
+                            jobCancelled ->
+                                (jobCancelled ? cancelled : retried).add(lease.taskId()))
+                        .replaceWithVoid()
                     : fail(c, lease).invoke(() -> failed.add(lease.taskId())))
         .collect()
         .last()
         .chain(
             () -> {
               JsonObject actions = new JsonObject().put("retried", retried).put("failed", failed);
-              int fixed = retried.size() + failed.size();
+              if (!cancelled.isEmpty()) {
+                actions.put("cancelled", cancelled);
+              }
+              int fixed = retried.size() + failed.size() + cancelled.size();
               Uni<String> record =
                   expired.isEmpty()
                       ? Uni.createFrom().item("")
@@ -103,7 +111,8 @@ public final class LeaseWatchdog {
             });
   }
 
-  private Uni<Void> retry(SqlClient c, ExpiredLease lease) {
+  /** Retries the task, or cancels it when its job was cancelled (true then). */
+  private Uni<Boolean> retry(SqlClient c, ExpiredLease lease) {
     Duration delay = retryPolicy.delayBefore(lease.retryCount());
     double seconds = delay.toMillis() / 1000.0;
     String error = "LEASE_EXPIRED: worker " + lease.workerId() + " stopped renewing its lease";
@@ -111,12 +120,13 @@ public final class LeaseWatchdog {
     JsonObject message =
         new TaskMessage(lease.taskId(), lease.jobId(), lease.taskType(), lease.stage()).toJson();
     return tasks
-        .scheduleRetry(c, lease.taskId(), error, seconds)
-        .chain(
+        .scheduleRetry(c, lease.taskId(), lease.workerId(), error, seconds)
+        .call(
             target ->
-                target == null
+                target == null || target.cancelled()
                     ? Uni.createFrom().voidItem()
-                    : outbox.enqueueDelayed(c, queue, message, seconds));
+                    : outbox.enqueueDelayed(c, queue, message, seconds))
+        .map(target -> target != null && target.cancelled());
   }
 
   private Uni<Void> fail(SqlClient c, ExpiredLease lease) {

@@ -127,22 +127,20 @@ public final class TaskExecutor {
       return Outcome.SKIPPED;
     }
     if (attempt.error() == null) {
-      complete(task, attempt.result(), null);
-      return Outcome.COMPLETED;
+      return complete(task, attempt.result(), null) ? Outcome.COMPLETED : Outcome.SKIPPED;
     }
     if (attempt.retryable() && retryPolicy.allowsRetry(task.retryCount())) {
-      return scheduleRetry(task, attempt.error()) ? Outcome.RETRY_SCHEDULED : Outcome.SKIPPED;
+      return scheduleRetry(task, attempt.error());
     }
     String error =
         attempt.retryable()
             ? "RETRIES_EXHAUSTED after " + (task.retryCount() + 1) + " attempts: " + attempt.error()
             : attempt.error();
-    complete(task, null, error);
-    return Outcome.FAILED;
+    return complete(task, null, error) ? Outcome.FAILED : Outcome.SKIPPED;
   }
 
   private ClaimedTask claim(String taskId) {
-    long leaseSeconds = lease.lease().toSeconds();
+    double leaseSeconds = lease.lease().toMillis() / 1000.0;
     ClaimedTask task = await(tasks.claim(pool, taskId, lease.workerId(), leaseSeconds));
     if (task == null && Boolean.TRUE.equals(await(tasks.startDueRetry(pool, taskId)))) {
       task = await(tasks.claim(pool, taskId, lease.workerId(), leaseSeconds));
@@ -187,32 +185,39 @@ public final class TaskExecutor {
     }
   }
 
-  private boolean scheduleRetry(ClaimedTask task, String error) {
+  private Outcome scheduleRetry(ClaimedTask task, String error) {
     Duration delay = retryPolicy.delayBefore(task.retryCount());
     Destination queue = registry.require(task.jobType()).stage(task.stage()).queue().destination();
     JsonObject message =
         new TaskMessage(task.taskId(), task.jobId(), task.taskType(), task.stage()).toJson();
-    boolean scheduled =
+    TaskRepository.RetryTarget target =
         await(
             pool.withTransaction(
                 c ->
                     tasks
-                        .scheduleRetry(c, task.taskId(), error, delay.toMillis() / 1000.0)
+                        .scheduleRetry(
+                            c, task.taskId(), lease.workerId(), error, delay.toMillis() / 1000.0)
                         .call(
-                            target ->
-                                target == null
+                            t ->
+                                t == null || t.cancelled()
                                     ? io.smallrye.mutiny.Uni.createFrom().voidItem()
                                     : outbox.enqueueDelayed(
-                                        c, queue, message, delay.toMillis() / 1000.0))
-                        .map(target -> target != null)));
-    if (scheduled) {
-      LOG.infof("task %s will be retried in %s: %s", task.taskId(), delay, error);
-      afterCommitWithMessages.run();
+                                        c, queue, message, delay.toMillis() / 1000.0))));
+    if (target == null) {
+      LOG.warnf("task %s was no longer ours when it failed; its retry is dropped", task.taskId());
+      return Outcome.SKIPPED;
     }
-    return scheduled;
+    if (target.cancelled()) {
+      LOG.infof("task %s failed after its job was cancelled; cancelled", task.taskId());
+      return Outcome.CANCELLED;
+    }
+    LOG.infof("task %s will be retried in %s: %s", task.taskId(), delay, error);
+    afterCommitWithMessages.run();
+    return Outcome.RETRY_SCHEDULED;
   }
 
-  private void complete(ClaimedTask task, JsonObject result, String error) {
+  /** Completes or fails the task; false when it was no longer ours (the outcome is dropped). */
+  private boolean complete(ClaimedTask task, JsonObject result, String error) {
     Completion done =
         completions.complete(
             new TaskRepository.Finished(
@@ -220,6 +225,7 @@ public final class TaskExecutor {
     if (!done.taskUpdated()) {
       LOG.warnf("task %s was no longer ours when it finished; result dropped", task.taskId());
     }
+    return done.taskUpdated();
   }
 
   private static <T> T await(io.smallrye.mutiny.Uni<T> uni) {

@@ -25,6 +25,6 @@ public record RetryPolicy(int maxRetries, Duration initialDelay, Duration maxDel
     double base = initialDelay.toMillis() * Math.pow(2, Math.min(retryNumber, 30));
     double capped = Math.min(base, maxDelay.toMillis());
     double jittered = capped * (0.5 + ThreadLocalRandom.current().nextDouble() * 0.5);
-    return Duration.ofMillis(Math.max(1, Math.round(jittered)));
+    return Duration.ofMillis(Math.max(1, (long) Math.floor(jittered)));
   }
 }

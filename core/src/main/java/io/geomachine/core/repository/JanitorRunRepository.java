@@ -59,12 +59,14 @@ public final class JanitorRunRepository {
         .transform(DbErrors::translate);
   }
 
-  /** The latest runs, newest first, optionally of one type. */
-  public Uni<List<JanitorRun>> latest(SqlClient c, JanitorRunType type, int limit) {
+  /** The latest runs, newest first, optionally of one type and since a time. */
+  public Uni<List<JanitorRun>> latest(
+      SqlClient c, JanitorRunType type, java.time.LocalDateTime since, int limit) {
     return c.preparedQuery(
             "SELECT * FROM app.janitor_runs WHERE ($1::text IS NULL OR run_type = $1)"
-                + " ORDER BY started_at DESC LIMIT $2")
-        .execute(Tuple.of(type == null ? null : type.sqlValue(), limit))
+                + " AND ($2::timestamp IS NULL OR started_at >= $2)"
+                + " ORDER BY started_at DESC LIMIT $3")
+        .execute(Tuple.of(type == null ? null : type.sqlValue(), since, limit))
         .map(
             rs -> {
               List<JanitorRun> out = new ArrayList<>(rs.rowCount());

@@ -84,7 +84,7 @@ public final class TaskRepository {
    * {@code leaseSeconds} for {@code workerId} and counts the attempt. Null when the task is in any
    * other status (already running, done, cancelled, waiting for its retry) or does not exist.
    */
-  public Uni<ClaimedTask> claim(SqlClient c, String taskId, String workerId, long leaseSeconds) {
+  public Uni<ClaimedTask> claim(SqlClient c, String taskId, String workerId, double leaseSeconds) {
     return c.preparedQuery(
             "UPDATE app.tasks t SET status = 'processing', heartbeat = NOW(),"
                 + " lease_expires_at = LOCALTIMESTAMP + make_interval(secs => $3), worker_id = $2,"
@@ -94,7 +94,7 @@ public final class TaskRepository {
                 + " AND j.status IN ('queued', 'processing'))"
                 + " RETURNING t.task_id, t.parent_job_id, t.job_type, t.task_type, t.stage,"
                 + " t.task_index, t.parameters, t.retry_count")
-        .execute(Tuple.of(taskId, workerId, (double) leaseSeconds))
+        .execute(Tuple.of(taskId, workerId, leaseSeconds))
         .map(
             rs -> {
               if (rs.rowCount() == 0) {
@@ -122,12 +122,17 @@ public final class TaskRepository {
 
   /**
    * A task whose retry is due starts its next attempt: pending_retry → retrying through {@code
-   * app.increment_task_retry_count}. False when the task was not waiting for a retry.
+   * app.increment_task_retry_count}. False when the task was not waiting for a retry, or its retry
+   * is not due yet (an early duplicate of the retry message must not cut the backoff short).
    */
   public Uni<Boolean> startDueRetry(SqlClient c, String taskId) {
-    return c.preparedQuery("SELECT new_retry_count FROM app.increment_task_retry_count($1)")
+    return c.preparedQuery(
+            "SELECT r.new_retry_count FROM app.tasks t"
+                + " CROSS JOIN LATERAL app.increment_task_retry_count(t.task_id) r"
+                + " WHERE t.task_id = $1 AND t.status = 'pending_retry'"
+                + " AND t.next_attempt_at <= LOCALTIMESTAMP")
         .execute(Tuple.of(taskId))
-        .map(rs -> rs.iterator().next().getInteger("new_retry_count") != null)
+        .map(rs -> rs.rowCount() == 1 && rs.iterator().next().getInteger("new_retry_count") != null)
         .onFailure()
         .transform(DbErrors::translate);
   }
@@ -136,14 +141,15 @@ public final class TaskRepository {
   public record Heartbeat(boolean leaseHeld, String jobStatus) {}
 
   /** Renews a running task's lease if {@code workerId} still holds it. */
-  public Uni<Heartbeat> renewLease(SqlClient c, String taskId, String workerId, long leaseSeconds) {
+  public Uni<Heartbeat> renewLease(
+      SqlClient c, String taskId, String workerId, double leaseSeconds) {
     return c.preparedQuery(
             "UPDATE app.tasks t SET heartbeat = NOW(),"
                 + " lease_expires_at = LOCALTIMESTAMP + make_interval(secs => $3)"
                 + " WHERE t.task_id = $1 AND t.status = 'processing' AND t.worker_id = $2"
                 + " RETURNING (SELECT j.status::text FROM app.jobs j WHERE j.job_id = t.parent_job_id)"
                 + " AS job_status")
-        .execute(Tuple.of(taskId, workerId, (double) leaseSeconds))
+        .execute(Tuple.of(taskId, workerId, leaseSeconds))
         .map(
             rs ->
                 rs.rowCount() == 0
@@ -153,22 +159,36 @@ public final class TaskRepository {
         .transform(DbErrors::translate);
   }
 
-  /** A task to try again later. */
-  public record RetryTarget(String taskId, String jobId, String taskType, int stage) {}
+  /**
+   * A task to try again later; {@code cancelled} when its job had been cancelled, so the task was
+   * cancelled instead and no retry is due.
+   */
+  public record RetryTarget(
+      String taskId, String jobId, String taskType, int stage, boolean cancelled) {}
 
   /**
    * A retryable failure: processing → pending_retry, due in {@code delaySeconds}, with the error
-   * kept. Null when the task was no longer processing.
+   * kept; processing → cancelled instead when the task's job was cancelled (its retry would never
+   * be claimed). Only for the worker that holds the lease ({@code workerId}). Null when the task
+   * was no longer processing for that worker. The job row is share-locked first, so a concurrent
+   * cancel either sees the pending_retry task (and cancels it) or is seen here.
    */
   public Uni<RetryTarget> scheduleRetry(
-      SqlClient c, String taskId, String error, double delaySeconds) {
+      SqlClient c, String taskId, String workerId, String error, double delaySeconds) {
     return c.preparedQuery(
-            "UPDATE app.tasks SET status = 'pending_retry', error_details = $2,"
-                + " next_attempt_at = LOCALTIMESTAMP + make_interval(secs => $3),"
+            "WITH job AS (SELECT j.status FROM app.jobs j JOIN app.tasks t"
+                + " ON t.parent_job_id = j.job_id WHERE t.task_id = $1 FOR SHARE OF j)"
+                + " UPDATE app.tasks SET"
+                + " status = CASE WHEN (SELECT status FROM job) = 'cancelled'"
+                + " THEN 'cancelled'::app.task_status ELSE 'pending_retry'::app.task_status END,"
+                + " error_details = $2,"
+                + " next_attempt_at = CASE WHEN (SELECT status FROM job) = 'cancelled' THEN NULL"
+                + " ELSE LOCALTIMESTAMP + make_interval(secs => $3) END,"
                 + " lease_expires_at = NULL, worker_id = NULL"
-                + " WHERE task_id = $1 AND status = 'processing'"
-                + " RETURNING task_id, parent_job_id, task_type, stage")
-        .execute(Tuple.of(taskId, error, delaySeconds))
+                + " WHERE task_id = $1 AND status = 'processing' AND worker_id = $4"
+                + " RETURNING task_id, parent_job_id, task_type, stage,"
+                + " status = 'cancelled' AS cancelled")
+        .execute(Tuple.of(taskId, error, delaySeconds, workerId))
         .map(
             rs -> {
               if (rs.rowCount() == 0) {
@@ -179,7 +199,8 @@ public final class TaskRepository {
                   r.getString("task_id"),
                   r.getString("parent_job_id"),
                   r.getString("task_type"),
-                  r.getInteger("stage"));
+                  r.getInteger("stage"),
+                  r.getBoolean("cancelled"));
             })
         .onFailure()
         .transform(DbErrors::translate);

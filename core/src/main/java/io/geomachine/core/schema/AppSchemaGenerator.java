@@ -44,6 +44,7 @@ public final class AppSchemaGenerator {
     }
     for (Class<? extends Record> t : AppSchema.TABLES) {
       out.add(createTable(t));
+      out.add(addMissingColumns(t));
     }
     for (Class<? extends Record> t : AppSchema.TABLES) {
       out.addAll(indexes(t));
@@ -161,6 +162,37 @@ public final class AppSchemaGenerator {
         + " (\n"
         + String.join(",\n", lines)
         + "\n)";
+  }
+
+  /**
+   * Brings a table created by an older model up to date: every column the model has gets {@code ADD
+   * COLUMN IF NOT EXISTS} (a no-op on a fresh table), so redeploying converges after a column is
+   * added to the model.
+   */
+  private String addMissingColumns(Class<? extends Record> model) {
+    List<String> clauses = new ArrayList<>();
+    for (RecordComponent rc : model.getRecordComponents()) {
+      Column c = rc.getAnnotation(Column.class);
+      if (c.primaryKey()) {
+        continue;
+      }
+      StringBuilder clause =
+          new StringBuilder("    ADD COLUMN IF NOT EXISTS ")
+              .append(ident(columnName(rc)))
+              .append(' ')
+              .append(sqlType(rc, c));
+      if (!c.nullable()) {
+        clause.append(" NOT NULL");
+      }
+      if (!c.defaultValue().isEmpty()) {
+        clause.append(" DEFAULT ").append(defaultExpression(rc, c));
+      }
+      clauses.add(clause.toString());
+    }
+    return "ALTER TABLE "
+        + qualified(schema, tableName(model))
+        + "\n"
+        + String.join(",\n", clauses);
   }
 
   private String sqlType(RecordComponent rc, Column c) {

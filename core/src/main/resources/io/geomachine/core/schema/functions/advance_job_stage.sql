@@ -6,6 +6,9 @@
 --     after the final stage, as the seed did);
 --   * optional p_final_status / p_result_data finish the job in the same statement, so a job is
 --     never 'completed' without its result.
+-- The seed's three-parameter signature is replaced (a second overload would make calls ambiguous).
+DROP FUNCTION IF EXISTS "app"."advance_job_stage"(VARCHAR, INTEGER, JSONB);
+
 CREATE OR REPLACE FUNCTION "app"."advance_job_stage"(
     p_job_id VARCHAR(64),
     p_current_stage INTEGER,

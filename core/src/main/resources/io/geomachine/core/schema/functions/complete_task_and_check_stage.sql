@@ -7,6 +7,9 @@
 -- row falls back to the seed's lock-and-count. The optional p_worker_id (GeoMachine's addition)
 -- completes the task only for the worker that holds its lease, so a worker whose lease expired and
 -- whose task was handed to another worker cannot complete it.
+-- The seed's five-parameter signature is replaced (a second overload would make calls ambiguous).
+DROP FUNCTION IF EXISTS "app"."complete_task_and_check_stage"(VARCHAR, VARCHAR, INTEGER, JSONB, TEXT);
+
 CREATE OR REPLACE FUNCTION "app"."complete_task_and_check_stage"(
     p_task_id VARCHAR(100),
     p_job_id VARCHAR(64),

@@ -1,0 +1,36 @@
+package io.geomachine.core.admin;
+
+/**
+ * What a STAC nuke deletes; the pgstac schema always stays.
+ *
+ * <ul>
+ *   <li>{@code items}: every item; all collections stay.
+ *   <li>{@code collections}: every item and every collection except the system collections.
+ *   <li>{@code all}: every item, every collection and the registered searches; the system
+ *       collections are then recreated empty from code, so the catalog still verifies.
+ * </ul>
+ */
+public enum NukeMode {
+  ITEMS("items"),
+  COLLECTIONS("collections"),
+  ALL("all");
+
+  private final String wireName;
+
+  NukeMode(String wireName) {
+    this.wireName = wireName;
+  }
+
+  public String wireName() {
+    return wireName;
+  }
+
+  public static NukeMode fromWireName(String name) {
+    for (NukeMode m : values()) {
+      if (m.wireName.equals(name)) {
+        return m;
+      }
+    }
+    return null;
+  }
+}

@@ -1,0 +1,226 @@
+package io.geomachine.core.storage;
+
+import com.azure.core.credential.TokenCredential;
+import com.azure.core.util.Context;
+import com.azure.identity.DefaultAzureCredentialBuilder;
+import com.azure.identity.ManagedIdentityCredentialBuilder;
+import com.azure.storage.blob.BlobClient;
+import com.azure.storage.blob.BlobContainerClient;
+import com.azure.storage.blob.BlobServiceClient;
+import com.azure.storage.blob.BlobServiceClientBuilder;
+import com.azure.storage.blob.BlobServiceVersion;
+import com.azure.storage.blob.models.BlobErrorCode;
+import com.azure.storage.blob.models.BlobItem;
+import com.azure.storage.blob.models.BlobListDetails;
+import com.azure.storage.blob.models.BlobProperties;
+import com.azure.storage.blob.models.BlobRequestConditions;
+import com.azure.storage.blob.models.BlobStorageException;
+import com.azure.storage.blob.models.ListBlobsOptions;
+import com.azure.storage.blob.options.BlobUploadFromFileOptions;
+import com.azure.storage.common.policy.RequestRetryOptions;
+import com.azure.storage.common.policy.RetryPolicyType;
+import io.geomachine.core.error.ErrorCode;
+import io.geomachine.core.error.GeoMachineException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * A small, blocking blob store over azure-storage-blob: what backups need and nothing more. Uploads
+ * are append-only (a blob that exists is never overwritten). Errors become domain errors: an
+ * unreachable store is {@link ErrorCode#BLOB_STORE_UNAVAILABLE}, a missing blob {@link
+ * ErrorCode#NOT_FOUND}, an existing one on upload {@link ErrorCode#INVALID_STATE}.
+ */
+public final class BlobStore {
+  /**
+   * The storage REST version requests are made with. azure-storage-blob 12.36 defaults to
+   * 2026-10-06, which Azurite 3.37 refuses unless started with {@code --skipApiVersionCheck};
+   * 2026-06-06 is the newest both accept, so local and production behave alike.
+   */
+  public static final BlobServiceVersion SERVICE_VERSION = BlobServiceVersion.V2026_06_06;
+
+  private static final Duration TIMEOUT = Duration.ofMinutes(10);
+
+  private final BlobServiceClient client;
+
+  private BlobStore(BlobServiceClient client) {
+    this.client = client;
+  }
+
+  public static BlobStore connect(BlobSettings settings) {
+    BlobServiceClientBuilder builder =
+        new BlobServiceClientBuilder()
+            .serviceVersion(SERVICE_VERSION)
+            .retryOptions(
+                new RequestRetryOptions(
+                    RetryPolicyType.EXPONENTIAL,
+                    3,
+                    Duration.ofMinutes(5),
+                    Duration.ofMillis(500),
+                    Duration.ofSeconds(4),
+                    null));
+    if (settings.usesEntraId()) {
+      builder.endpoint(settings.endpoint()).credential(credential(settings));
+    } else if (settings.connectionString() != null && !settings.connectionString().isBlank()) {
+      builder.connectionString(settings.connectionString());
+    } else {
+      throw new IllegalArgumentException("blob storage needs an endpoint or a connection string");
+    }
+    return new BlobStore(builder.buildClient());
+  }
+
+  private static TokenCredential credential(BlobSettings settings) {
+    String clientId = settings.managedIdentityClientId();
+    if (clientId != null && !clientId.isBlank()) {
+      return new ManagedIdentityCredentialBuilder().clientId(clientId).build();
+    }
+    return new DefaultAzureCredentialBuilder().build();
+  }
+
+  /** The account's blob endpoint, for messages. */
+  public String endpoint() {
+    return client.getAccountUrl();
+  }
+
+  public void ensureContainer(String container) {
+    call(container, null, () -> client.getBlobContainerClient(container).createIfNotExists());
+  }
+
+  /**
+   * Uploads a file as a new blob; refuses (INVALID_STATE) when a blob of that name exists, even if
+   * another writer created it a moment ago (the service checks {@code If-None-Match: *}).
+   */
+  public BlobEntry uploadNew(String container, String name, Path file, Map<String, String> meta) {
+    BlobClient blob = blob(container, name);
+    call(
+        container,
+        name,
+        () ->
+            blob.uploadFromFileWithResponse(
+                new BlobUploadFromFileOptions(file.toString())
+                    .setMetadata(meta)
+                    .setRequestConditions(new BlobRequestConditions().setIfNoneMatch("*")),
+                TIMEOUT,
+                Context.NONE));
+    return find(container, name)
+        .orElseThrow(
+            () -> unavailable("blob " + name + " is missing right after its upload", null));
+  }
+
+  /** Downloads a blob into a file (replacing the file). */
+  public void download(String container, String name, Path target) {
+    call(container, name, () -> blob(container, name).downloadToFile(target.toString(), true));
+  }
+
+  public Optional<BlobEntry> find(String container, String name) {
+    try {
+      BlobProperties p = blob(container, name).getProperties();
+      return Optional.of(
+          new BlobEntry(name, p.getBlobSize(), p.getLastModified().toInstant(), p.getMetadata()));
+    } catch (BlobStorageException e) {
+      if (e.getStatusCode() == 404) {
+        return Optional.empty();
+      }
+      throw translate(e, container, name);
+    } catch (RuntimeException e) {
+      throw unavailable("blob storage at " + endpoint() + " failed: " + e.getMessage(), e);
+    }
+  }
+
+  /** Blobs whose name starts with {@code prefix}, newest first; none when the container is new. */
+  public List<BlobEntry> list(String container, String prefix) {
+    BlobContainerClient c = client.getBlobContainerClient(container);
+    return call(
+        container,
+        null,
+        () -> {
+          if (!c.exists()) {
+            return List.of();
+          }
+          List<BlobEntry> out = new ArrayList<>();
+          ListBlobsOptions options =
+              new ListBlobsOptions()
+                  .setPrefix(prefix)
+                  .setDetails(new BlobListDetails().setRetrieveMetadata(true));
+          for (BlobItem item : c.listBlobs(options, TIMEOUT)) {
+            out.add(
+                new BlobEntry(
+                    item.getName(),
+                    item.getProperties().getContentLength(),
+                    item.getProperties().getLastModified().toInstant(),
+                    item.getMetadata()));
+          }
+          out.sort(
+              Comparator.comparing(BlobEntry::lastModified)
+                  .thenComparing(BlobEntry::name)
+                  .reversed());
+          return out;
+        });
+  }
+
+  private BlobClient blob(String container, String name) {
+    return client.getBlobContainerClient(container).getBlobClient(name);
+  }
+
+  private <T> T call(String container, String name, Supplier<T> work) {
+    try {
+      return work.get();
+    } catch (BlobStorageException e) {
+      throw translate(e, container, name);
+    } catch (GeoMachineException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      throw unavailable("blob storage at " + endpoint() + " is unavailable: " + rootMessage(e), e);
+    }
+  }
+
+  private void call(String container, String name, Runnable work) {
+    call(
+        container,
+        name,
+        () -> {
+          work.run();
+          return null;
+        });
+  }
+
+  private GeoMachineException translate(BlobStorageException e, String container, String name) {
+    String what = name == null ? "container " + container : "blob " + container + "/" + name;
+    int status = e.getStatusCode();
+    if (status == 404) {
+      if (BlobErrorCode.CONTAINER_NOT_FOUND.equals(e.getErrorCode())) {
+        what = "container " + container;
+      }
+      return new GeoMachineException(
+          ErrorCode.NOT_FOUND, what + " does not exist", List.of(), Map.of(), e);
+    }
+    if (status == 409 || status == 412) {
+      return new GeoMachineException(
+          ErrorCode.INVALID_STATE,
+          what + " exists already; backups are append-only and never overwritten",
+          List.of(),
+          Map.of(),
+          e);
+    }
+    return unavailable(
+        "blob storage refused the request for " + what + ": " + e.getErrorCode() + " " + status, e);
+  }
+
+  private static GeoMachineException unavailable(String message, Throwable cause) {
+    return new GeoMachineException(
+        ErrorCode.BLOB_STORE_UNAVAILABLE, message, List.of(), Map.of(), cause);
+  }
+
+  private static String rootMessage(Throwable t) {
+    Throwable root = t;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    return root == t ? String.valueOf(t.getMessage()) : t.getMessage() + " (" + root + ")";
+  }
+}

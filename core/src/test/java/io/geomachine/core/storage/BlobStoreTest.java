@@ -1,0 +1,140 @@
+package io.geomachine.core.storage;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.geomachine.core.admin.AdminTestSupport;
+import io.geomachine.core.error.ErrorCode;
+import io.geomachine.core.error.GeoMachineException;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The blob store against real Azurite: append-only uploads, listing, download, errors. */
+class BlobStoreTest {
+  private static final String CONTAINER = "test-blobstore";
+
+  @TempDir Path dir;
+
+  private Path file(String name, String content) throws IOException {
+    return Files.writeString(dir.resolve(name), content);
+  }
+
+  @Test
+  void uploadsListsAndDownloadsAndNeverOverwrites() throws Exception {
+    BlobStore store = AdminTestSupport.blobStore();
+    String prefix = "t-" + UUID.randomUUID() + "/";
+    GeoMachineException noContainer =
+        assertThrows(
+            GeoMachineException.class,
+            () ->
+                store.uploadNew("test-missing-" + UUID.randomUUID(), "a", file("n", ""), Map.of()));
+    assertEquals(ErrorCode.NOT_FOUND, noContainer.code());
+    assertTrue(noContainer.getMessage().startsWith("container "), noContainer.getMessage());
+    store.ensureContainer(CONTAINER);
+    store.uploadNew(CONTAINER, prefix + "a", file("a", "first"), Map.of("kind", "a"));
+    Thread.sleep(1100); // last-modified has one-second resolution
+    BlobEntry b = store.uploadNew(CONTAINER, prefix + "b", file("b", "second!"), Map.of());
+
+    assertEquals(7, b.size());
+    List<BlobEntry> listed = store.list(CONTAINER, prefix);
+    assertEquals(
+        List.of(prefix + "b", prefix + "a"), listed.stream().map(BlobEntry::name).toList());
+    assertEquals(Map.of("kind", "a"), listed.get(1).metadata());
+
+    GeoMachineException exists =
+        assertThrows(
+            GeoMachineException.class,
+            () -> store.uploadNew(CONTAINER, prefix + "a", file("a2", "replacement"), Map.of()));
+    assertEquals(ErrorCode.INVALID_STATE, exists.code());
+
+    Path copy = dir.resolve("copy");
+    store.download(CONTAINER, prefix + "a", copy);
+    assertEquals("first", Files.readString(copy), "the first upload is untouched");
+
+    GeoMachineException missing =
+        assertThrows(
+            GeoMachineException.class,
+            () -> store.download(CONTAINER, prefix + "nope", dir.resolve("x")));
+    assertEquals(ErrorCode.NOT_FOUND, missing.code());
+    assertTrue(store.find(CONTAINER, prefix + "nope").isEmpty());
+    assertEquals(List.of(), store.list("test-never-created-" + UUID.randomUUID(), ""));
+  }
+
+  @Test
+  void anUnreachableStoreIsBlobStoreUnavailable() throws Exception {
+    int port;
+    try (ServerSocket s = new ServerSocket(0)) {
+      port = s.getLocalPort();
+    }
+    BlobStore store =
+        BlobStore.connect(BlobSettings.azurite("http://127.0.0.1:" + port + "/devstoreaccount1"));
+    GeoMachineException e =
+        assertThrows(GeoMachineException.class, () -> store.ensureContainer(CONTAINER));
+    assertEquals(ErrorCode.BLOB_STORE_UNAVAILABLE, e.code());
+  }
+
+  /**
+   * The pinned service version is one Azurite accepts without {@code --skipApiVersionCheck}: a
+   * private Azurite is started here without that flag.
+   */
+  @Test
+  void thePinnedServiceVersionWorksWithAStrictAzurite() throws Exception {
+    String bin = AdminTestSupport.azuriteBlobBinary();
+    assertTrue(Files.isExecutable(Path.of(bin)), "azurite-blob not found at " + bin);
+    int port;
+    try (ServerSocket s = new ServerSocket(0)) {
+      port = s.getLocalPort();
+    }
+    Process azurite =
+        new ProcessBuilder(
+                bin,
+                "--blobHost",
+                "127.0.0.1",
+                "--blobPort",
+                String.valueOf(port),
+                "--location",
+                dir.resolve("azurite").toString(),
+                "--disableTelemetry",
+                "--silent")
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve("azurite.log").toFile())
+            .start();
+    try {
+      long deadline = System.currentTimeMillis() + 30_000;
+      while (!listening(port)) {
+        assertTrue(azurite.isAlive(), Files.readString(dir.resolve("azurite.log")));
+        assertTrue(System.currentTimeMillis() < deadline, "Azurite did not start");
+        Thread.sleep(100);
+      }
+      BlobStore store =
+          BlobStore.connect(BlobSettings.azurite("http://127.0.0.1:" + port + "/devstoreaccount1"));
+      store.ensureContainer("strict");
+      BlobEntry e = store.uploadNew("strict", "x", file("x", "hello"), Map.of());
+      assertEquals(5, e.size());
+      assertEquals(1, store.list("strict", "").size());
+    } finally {
+      azurite.destroy();
+      if (!azurite.waitFor(10, TimeUnit.SECONDS)) {
+        azurite.destroyForcibly();
+      }
+    }
+  }
+
+  private static boolean listening(int port) {
+    try (Socket s = new Socket("127.0.0.1", port)) {
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+}
