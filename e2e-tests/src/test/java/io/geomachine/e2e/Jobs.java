@@ -45,7 +45,12 @@ final class Jobs {
         .pollInterval(Duration.ofMillis(250))
         .until(
             () -> {
-              JsonPath job = status(gatewayUrl, jobId);
+              JsonPath job;
+              try {
+                job = status(gatewayUrl, jobId);
+              } catch (AssertionError | RuntimeException e) {
+                return false; // the gateway may be answering 503 while its database restarts
+              }
               last.set(job);
               String s = job.getString("status");
               if (!s.equals(expected) && !s.equals("queued") && !s.equals("processing")) {

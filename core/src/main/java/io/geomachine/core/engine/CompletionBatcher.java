@@ -100,7 +100,8 @@ final class CompletionBatcher {
               for (int i = 0; i < batch.size(); i++) {
                 batch.get(i).done().complete(completions.get(i));
               }
-              if (completions.stream().anyMatch(Completion::lastTaskInStage)) {
+              List<Finished> finished = batch.stream().map(Request::finished).toList();
+              if (!stageMessages(finished, completions).isEmpty()) {
                 afterCommitWithMessages.run();
               }
               flushing.set(false);
@@ -140,8 +141,14 @@ final class CompletionBatcher {
     List<JsonObject> messages = new ArrayList<>();
     for (int i = 0; i < finished.size(); i++) {
       Finished f = finished.get(i);
-      if (completions.get(i).lastTaskInStage() && seen.add(f.jobId() + "/" + f.stage())) {
+      Completion done = completions.get(i);
+      if (done.lastTaskInStage() && seen.add(f.jobId() + "/" + f.stage())) {
         messages.add(JobMessage.stageCompleted(f.jobId(), f.stage()).toJson());
+      } else if (done.taskUpdated()
+          && f.error() != null
+          && seen.add(f.jobId() + "/" + f.stage() + "/failed")) {
+        // Not the stage's last task: tell the orchestrator now, so a FAIL_JOB job ends at once.
+        messages.add(JobMessage.taskFailed(f.jobId(), f.stage()).toJson());
       }
     }
     return messages;

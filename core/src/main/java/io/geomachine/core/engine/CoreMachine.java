@@ -67,6 +67,8 @@ public final class CoreMachine {
           case START_JOB -> pool.withTransaction(c -> startJob(c, message.jobId()));
           case STAGE_COMPLETED ->
               pool.withTransaction(c -> completeStage(c, message.jobId(), message.stage()));
+          case TASK_FAILED ->
+              pool.withTransaction(c -> taskFailed(c, message.jobId(), message.stage()));
         };
     return work.invoke(afterCommitWithMessages);
   }
@@ -117,6 +119,54 @@ public final class CoreMachine {
             });
   }
 
+  /**
+   * A task failed for good before its stage ended. Under FAIL_JOB the job fails now: its tasks that
+   * have not started are cancelled and running ones stop at their next heartbeat. Under
+   * COMPLETE_WITH_ERRORS nothing happens until the stage ends.
+   */
+  private Uni<Void> taskFailed(SqlClient c, String jobId, int stage) {
+    return jobs.find(c, jobId)
+        .chain(
+            job -> {
+              if (job == null || job.status() != JobStatus.PROCESSING || job.stage() != stage) {
+                return Uni.createFrom().voidItem();
+              }
+              JobDefinition def = definitionOf(job);
+              if (def == null || def.failurePolicy() != FailurePolicy.FAIL_JOB) {
+                return Uni.createFrom().voidItem();
+              }
+              return tasks
+                  .stageResults(c, jobId, stage)
+                  .chain(
+                      results -> {
+                        List<TaskResult> failed =
+                            results.stream().filter(r -> r.status() == TaskStatus.FAILED).toList();
+                        if (failed.isEmpty()) {
+                          return Uni.createFrom().voidItem();
+                        }
+                        String error = failureSummary(def, stage, failed, results.size());
+                        JsonObject summary = stageSummary(def.stage(stage), stage, results);
+                        return jobs.fail(
+                                c, jobId, JobStatus.PROCESSING, error, stageEntry(stage, summary))
+                            .chain(
+                                failedJob -> {
+                                  if (failedJob == null) {
+                                    return Uni.createFrom().voidItem();
+                                  }
+                                  LOG.warnf("job %s failed: %s", jobId, error);
+                                  return tasks.cancelNotStarted(c, jobId).replaceWithVoid();
+                                });
+                      });
+            });
+  }
+
+  private static String failureSummary(
+      JobDefinition def, int stage, List<TaskResult> failed, int taskCount) {
+    return String.format(
+        "stage %d (%s): %d of %d tasks failed; first error: %s",
+        stage, def.stage(stage).name(), failed.size(), taskCount, failed.get(0).error());
+  }
+
   private Uni<Void> finishStage(
       SqlClient c, Job job, JobDefinition def, int stage, List<TaskResult> results) {
     long open = results.stream().filter(r -> !isDone(r.status())).count();
@@ -129,10 +179,7 @@ public final class CoreMachine {
     List<TaskResult> failed =
         results.stream().filter(r -> r.status() == TaskStatus.FAILED).toList();
     if (!failed.isEmpty() && def.failurePolicy() == FailurePolicy.FAIL_JOB) {
-      String error =
-          String.format(
-              "stage %d (%s): %d of %d tasks failed; first error: %s",
-              stage, def.stage(stage).name(), failed.size(), results.size(), failed.get(0).error());
+      String error = failureSummary(def, stage, failed, results.size());
       return jobs.fail(c, job.jobId(), JobStatus.PROCESSING, error, stageEntry(stage, summary))
           .replaceWithVoid();
     }

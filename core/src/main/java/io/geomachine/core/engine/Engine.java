@@ -4,6 +4,7 @@ import io.geomachine.core.config.TaskRunConfig;
 import io.geomachine.core.job.JobRegistry;
 import io.geomachine.core.job.RetryPolicy;
 import io.geomachine.core.messaging.Destination;
+import io.geomachine.core.repository.DeadLetterRepository;
 import io.geomachine.core.repository.JanitorRunRepository;
 import io.geomachine.core.repository.JobRepository;
 import io.geomachine.core.repository.OutboxRepository;
@@ -178,6 +179,12 @@ public final class Engine {
 
   public JanitorPasses janitorPasses(RetryPolicy retryPolicy, JanitorPasses.Settings settings) {
     return new JanitorPasses(pool, leaseWatchdog(retryPolicy), orphanDetector(), settings);
+  }
+
+  /** Records and fails what the broker dead-lettered; lists and re-drives dead letters. */
+  public DeadLetterOffice deadLetterOffice() {
+    return new DeadLetterOffice(
+        pool, jobs, tasks, outbox, new DeadLetterRepository(), this::wakeRelay);
   }
 
   public MessageIntake intake() {

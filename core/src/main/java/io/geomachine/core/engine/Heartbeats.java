@@ -14,8 +14,8 @@ import org.jboss.logging.Logger;
 /**
  * Renews the leases of running tasks. While a handler runs, its lease is renewed every heartbeat
  * interval, so a task may run for hours and a dead worker is noticed within one lease. The
- * heartbeat is also how a running task learns that its job was cancelled or that it lost its lease:
- * it then interrupts the handler's thread.
+ * heartbeat is also how a running task learns that its job was cancelled or failed, or that it lost
+ * its lease: it then interrupts the handler's thread.
  */
 final class Heartbeats {
   private static final Logger LOG = Logger.getLogger(Heartbeats.class);
@@ -81,7 +81,7 @@ final class Heartbeats {
       }
       if (!beat.leaseHeld()) {
         leaseLost = true;
-      } else if ("cancelled".equals(beat.jobStatus())) {
+      } else if ("cancelled".equals(beat.jobStatus()) || "failed".equals(beat.jobStatus())) {
         jobCancelled = true;
       } else {
         return;

@@ -3,14 +3,12 @@ package io.geomachine.core.engine;
 import io.geomachine.core.job.JobRegistry;
 import io.geomachine.core.job.RetryPolicy;
 import io.geomachine.core.messaging.Destination;
-import io.geomachine.core.messaging.JobMessage;
 import io.geomachine.core.messaging.TaskMessage;
 import io.geomachine.core.model.JanitorRunType;
 import io.geomachine.core.repository.JanitorRunRepository;
 import io.geomachine.core.repository.OutboxRepository;
 import io.geomachine.core.repository.TaskRepository;
 import io.geomachine.core.repository.TaskRepository.ExpiredLease;
-import io.geomachine.core.repository.TaskRepository.Finished;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonArray;
@@ -136,18 +134,8 @@ public final class LeaseWatchdog {
             + " stopped renewing its lease and no retries remain ("
             + lease.retryCount()
             + " retries)";
-    return tasks
-        .completeAll(
-            c,
-            List.of(new Finished(lease.taskId(), lease.jobId(), lease.stage(), null, error, null)))
-        .chain(
-            completions ->
-                completions.get(0).lastTaskInStage()
-                    ? outbox.enqueue(
-                        c,
-                        Destination.JOBS,
-                        JobMessage.stageCompleted(lease.jobId(), lease.stage()).toJson())
-                    : Uni.createFrom().voidItem());
+    return TaskFailing.fail(c, tasks, outbox, lease.taskId(), lease.jobId(), lease.stage(), error)
+        .replaceWithVoid();
   }
 
   private Destination queueOf(ExpiredLease lease) {

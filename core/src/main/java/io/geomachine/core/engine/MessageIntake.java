@@ -3,6 +3,7 @@ package io.geomachine.core.engine;
 import io.geomachine.core.messaging.DeadLetter;
 import io.geomachine.core.messaging.Destination;
 import io.geomachine.core.messaging.MessageFormatException;
+import io.geomachine.core.repository.DeadLetterRepository;
 import io.geomachine.core.repository.OutboxRepository;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
@@ -24,6 +25,7 @@ public final class MessageIntake {
   private final Pool pool;
   private final OutboxRepository outbox;
   private final Runnable afterCommitWithMessages;
+  private final DeadLetterRepository deadLetters = new DeadLetterRepository();
 
   public MessageIntake(Pool pool, OutboxRepository outbox, Runnable afterCommitWithMessages) {
     this.pool = pool;
@@ -45,13 +47,24 @@ public final class MessageIntake {
     return null;
   }
 
-  /** Dead-letters a message (for example one that names an unknown task type). Blocking. */
+  /**
+   * Dead-letters a message (for example one that names an unknown task type): the envelope goes to
+   * the dead-letter queue through the outbox and the message is recorded in {@code
+   * app.dead_letters} (with the job and task it names, when it names them), in one transaction.
+   * Blocking.
+   */
   public void deadLetter(String source, Object payload, String reason) {
     LOG.errorf("dead-lettering a message from %s: %s", source, reason);
+    DeadLetterRepository.NewDeadLetter record =
+        DeadLetterRepository.NewDeadLetter.of(source, text(payload), reason);
     pool.withTransaction(
             c ->
-                outbox.enqueue(
-                    c, Destination.DEAD_LETTERS, DeadLetter.of(source, text(payload), reason)))
+                outbox
+                    .enqueue(
+                        c,
+                        Destination.DEAD_LETTERS,
+                        DeadLetter.of(source, record.payload(), record.reason()))
+                    .chain(() -> deadLetters.insert(c, record)))
         .await()
         .atMost(Duration.ofSeconds(30));
     afterCommitWithMessages.run();
@@ -78,7 +91,8 @@ public final class MessageIntake {
             + (payload == null ? "null" : payload.getClass().getName()));
   }
 
-  private static String text(Object payload) {
+  /** The payload as text: UTF-8 bytes decoded, anything else by its string form. */
+  static String text(Object payload) {
     if (payload instanceof byte[] b) {
       return new String(b, StandardCharsets.UTF_8);
     }

@@ -119,7 +119,7 @@ public final class TaskExecutor {
     }
     if (running.jobCancelled()) {
       await(tasks.cancelRunning(pool, task.taskId()));
-      LOG.infof("task %s stopped: its job was cancelled", task.taskId());
+      LOG.infof("task %s stopped: its job was cancelled or failed", task.taskId());
       return Outcome.CANCELLED;
     }
     if (running.leaseLost()) {

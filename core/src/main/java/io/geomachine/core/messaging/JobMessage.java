@@ -6,7 +6,8 @@ import io.vertx.core.json.JsonObject;
  * A command for the orchestrator, on the jobs queue.
  *
  * <pre>{"schema_version":1,"type":"start_job","job_id":"…"}
- * {"schema_version":1,"type":"stage_completed","job_id":"…","stage":2}</pre>
+ * {"schema_version":1,"type":"stage_completed","job_id":"…","stage":2}
+ * {"schema_version":1,"type":"task_failed","job_id":"…","stage":2}</pre>
  */
 public record JobMessage(Type type, String jobId, int stage) {
   public static final int SCHEMA_VERSION = 1;
@@ -14,7 +15,9 @@ public record JobMessage(Type type, String jobId, int stage) {
 
   public enum Type {
     START_JOB("start_job"),
-    STAGE_COMPLETED("stage_completed");
+    STAGE_COMPLETED("stage_completed"),
+    /** A task of the stage failed for good: a FAIL_JOB job fails now, not when the stage ends. */
+    TASK_FAILED("task_failed");
 
     final String wire;
 
@@ -29,6 +32,10 @@ public record JobMessage(Type type, String jobId, int stage) {
 
   public static JobMessage stageCompleted(String jobId, int stage) {
     return new JobMessage(Type.STAGE_COMPLETED, jobId, stage);
+  }
+
+  public static JobMessage taskFailed(String jobId, int stage) {
+    return new JobMessage(Type.TASK_FAILED, jobId, stage);
   }
 
   public JsonObject toJson() {

@@ -2,6 +2,7 @@ package io.geomachine.core.schema;
 
 import io.geomachine.core.model.ApiRequest;
 import io.geomachine.core.model.DataType;
+import io.geomachine.core.model.DeadLetteredMessage;
 import io.geomachine.core.model.JanitorRun;
 import io.geomachine.core.model.JanitorRunStatus;
 import io.geomachine.core.model.JanitorRunType;
@@ -36,6 +37,7 @@ public final class AppSchema {
           ApiRequest.class,
           JanitorRun.class,
           OutboxMessage.class,
+          DeadLetteredMessage.class,
           StageProgress.class);
 
   /**
