@@ -1,5 +1,6 @@
 package io.geomachine.gateway;
 
+import io.geomachine.core.engine.DeadLetterOffice;
 import io.geomachine.core.engine.Engine;
 import io.geomachine.core.engine.JanitorPasses;
 import io.geomachine.core.engine.JobQueries;
@@ -22,8 +23,9 @@ import java.util.Map;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 
 /**
- * Wires the domain for the gateway: it starts jobs (jobs queue) and sends dead letters, nothing
- * else. Submissions write the start message to the outbox; the relay started here publishes it.
+ * Wires the domain for the gateway: it starts jobs (jobs queue), sends dead letters and re-drives
+ * dead-lettered messages (jobs and task queues). Submissions write the start message to the outbox;
+ * the relay started here publishes it (and any other outbox row for those destinations).
  */
 @ApplicationScoped
 public class GatewayEngine {
@@ -55,6 +57,12 @@ public class GatewayEngine {
   @Singleton
   JobQueries queries(Engine engine) {
     return engine.queries();
+  }
+
+  @Produces
+  @Singleton
+  DeadLetterOffice deadLetterOffice(Engine engine) {
+    return engine.deadLetterOffice();
   }
 
   @Produces

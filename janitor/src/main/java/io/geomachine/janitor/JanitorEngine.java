@@ -1,5 +1,6 @@
 package io.geomachine.janitor;
 
+import io.geomachine.core.engine.DeadLetterOffice;
 import io.geomachine.core.engine.Engine;
 import io.geomachine.core.engine.LeaseWatchdog;
 import io.geomachine.core.engine.OrphanDetector;
@@ -49,6 +50,12 @@ public class JanitorEngine {
   @Singleton
   OrphanDetector orphanDetector(Engine engine) {
     return engine.orphanDetector();
+  }
+
+  @Produces
+  @Singleton
+  DeadLetterOffice deadLetterOffice(Engine engine) {
+    return engine.deadLetterOffice();
   }
 
   @Produces

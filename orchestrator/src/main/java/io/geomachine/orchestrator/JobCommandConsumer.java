@@ -2,11 +2,13 @@ package io.geomachine.orchestrator;
 
 import io.geomachine.core.engine.CoreMachine;
 import io.geomachine.core.engine.MessageIntake;
+import io.geomachine.core.engine.StoreOutage;
 import io.geomachine.core.messaging.JobMessage;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.time.Duration;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 /**
@@ -33,6 +35,11 @@ public class JobCommandConsumer {
     String type = command.type().name().toLowerCase(java.util.Locale.ROOT);
     metrics
         .timer("geomachine.job.commands", "type", type)
-        .record(() -> coreMachine.handle(command).await().atMost(config.commandTimeout()));
+        .record(
+            () ->
+                // A short database outage is waited out rather than burning delivery attempts.
+                StoreOutage.retry(
+                    () -> coreMachine.handle(command).await().atMost(config.commandTimeout()),
+                    Duration.ofSeconds(30)));
   }
 }

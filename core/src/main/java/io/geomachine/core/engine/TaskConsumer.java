@@ -15,6 +15,7 @@ import org.jboss.logging.Logger;
  */
 public final class TaskConsumer {
   private static final Logger LOG = Logger.getLogger(TaskConsumer.class);
+  private static final java.time.Duration OUTAGE_WAIT = java.time.Duration.ofSeconds(30);
 
   /** What became of one message, for metrics. */
   public record Result(String taskType, String outcome) {}
@@ -47,7 +48,10 @@ public final class TaskConsumer {
           }
         };
     try {
-      Result result = accept(queue, payload, ackOnce);
+      // Before the claim a database outage is waited out here, not turned into redeliveries.
+      Result result =
+          StoreOutage.retry(
+              () -> accept(queue, payload, ackOnce), OUTAGE_WAIT, () -> acked.get() == null);
       observer.accept(result);
       ackOnce.run();
       return acked.get();

@@ -354,6 +354,16 @@ class DeadLetterOfficeTest {
         List.of("geomachine.jobs", "geomachine.tasks.raster", "geomachine.tasks.vector"),
         e3.details().get("redrivable_queues"));
 
+    long jobCommand = insert("jobs", JobMessage.startJob(Sql.newJobId()).toJson());
+    GeoMachineException e4 =
+        assertThrows(
+            GeoMachineException.class,
+            () -> Sql.await(office.redrive(jobCommand, Destination.RASTER_TASKS, TARGETS)));
+    assertEquals(ErrorCode.INVALID_STATE, e4.code());
+    assertTrue(
+        e4.getMessage().contains("geomachine.tasks.raster: it is not a valid message"),
+        e4.getMessage());
+
     GeoMachineException missing =
         assertThrows(
             GeoMachineException.class, () -> Sql.await(office.redrive(424242, null, TARGETS)));
