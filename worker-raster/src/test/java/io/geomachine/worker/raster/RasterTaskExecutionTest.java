@@ -1,9 +1,9 @@
 package io.geomachine.worker.raster;
 
-import static io.geomachine.worker.raster.WorkerFixture.DEAD_LETTERS;
-import static io.geomachine.worker.raster.WorkerFixture.JOBS;
-import static io.geomachine.worker.raster.WorkerFixture.TIMEOUT;
-import static io.geomachine.worker.raster.WorkerFixture.queued;
+import static io.geomachine.core.testing.WorkerHarness.DEAD_LETTERS;
+import static io.geomachine.core.testing.WorkerHarness.JOBS;
+import static io.geomachine.core.testing.WorkerHarness.TIMEOUT;
+import static io.geomachine.core.testing.WorkerHarness.queued;
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -18,6 +18,7 @@ import io.geomachine.core.model.Task;
 import io.geomachine.core.model.TaskStatus;
 import io.geomachine.core.testing.EmbeddedArtemisResource;
 import io.geomachine.core.testing.TestDatabaseResource;
+import io.geomachine.core.testing.WorkerHarness;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -42,7 +43,7 @@ import org.junit.jupiter.api.Test;
 class RasterTaskExecutionTest {
   private static final HelloWorldJob HELLO = new HelloWorldJob();
 
-  @Inject WorkerFixture fx;
+  @Inject WorkerHarness fx;
 
   @BeforeEach
   void startFromEmptyQueues() {
