@@ -2,6 +2,8 @@ package io.geomachine.core.job;
 
 import io.geomachine.core.error.ErrorCode;
 import io.geomachine.core.error.GeoMachineException;
+import io.geomachine.core.job.raster.ProcessRasterJob;
+import io.geomachine.core.job.raster.ValidateRasterJob;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -28,7 +30,12 @@ public final class JobRegistry {
 
   /** Every job GeoMachine knows. */
   public static JobRegistry standard() {
-    return new JobRegistry(List.of(new HelloWorldJob(), new BenchmarkTasksJob()));
+    return new JobRegistry(
+        List.of(
+            new HelloWorldJob(),
+            new BenchmarkTasksJob(),
+            new ValidateRasterJob(),
+            new ProcessRasterJob()));
   }
 
   private void register(String name, JobDefinition d) {
