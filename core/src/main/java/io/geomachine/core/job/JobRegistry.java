@@ -2,6 +2,7 @@ package io.geomachine.core.job;
 
 import io.geomachine.core.error.ErrorCode;
 import io.geomachine.core.error.GeoMachineException;
+import io.geomachine.core.job.vector.ProcessVectorJob;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -28,7 +29,8 @@ public final class JobRegistry {
 
   /** Every job GeoMachine knows. */
   public static JobRegistry standard() {
-    return new JobRegistry(List.of(new HelloWorldJob(), new BenchmarkTasksJob()));
+    return new JobRegistry(
+        List.of(new HelloWorldJob(), new BenchmarkTasksJob(), new ProcessVectorJob()));
   }
 
   private void register(String name, JobDefinition d) {
