@@ -4,6 +4,7 @@ import io.geomachine.core.config.OutboxConfig;
 import io.geomachine.core.config.StorageConfig;
 import io.geomachine.core.config.TaskRunConfig;
 import io.smallrye.config.ConfigMapping;
+import java.util.Optional;
 
 /**
  * The vector worker's settings; each is overridable by an environment variable. How many tasks run
@@ -16,4 +17,10 @@ public interface VectorWorkerConfig {
   TaskRunConfig tasks();
 
   StorageConfig storage();
+
+  /**
+   * Where prepare keeps a task's local files (a folder per task, deleted when it ends); default:
+   * the system temp folder. Needs room for the source file, its unzipped content and one dump.
+   */
+  Optional<String> workDir();
 }

@@ -6,6 +6,7 @@ import io.geomachine.core.job.JobRegistry;
 import io.geomachine.core.messaging.Destination;
 import io.geomachine.core.storage.BlobStore;
 import io.geomachine.core.task.HelloWorldHandlers;
+import io.geomachine.worker.vector.prepare.VectorPrepareHandler;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
@@ -18,6 +19,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.eclipse.microprofile.reactive.messaging.Channel;
@@ -53,8 +55,15 @@ public class VectorWorkerEngine {
 
   @Produces
   @Singleton
-  TaskConsumer taskConsumer(Engine engine, VectorWorkerConfig config) {
-    return engine.taskConsumer(List.of(new HelloWorldHandlers.Reply()), config.tasks());
+  TaskConsumer taskConsumer(
+      Engine engine, Pool pool, BlobStore blobStore, VectorWorkerConfig config) {
+    Path workDir =
+        Path.of(config.workDir().orElse(System.getProperty("java.io.tmpdir")), "geomachine-vector");
+    return engine.taskConsumer(
+        List.of(
+            new HelloWorldHandlers.Reply(),
+            new VectorPrepareHandler(pool, blobStore, config.storage().tempContainer(), workDir)),
+        config.tasks());
   }
 
   void onStart(@Observes StartupEvent event, Engine engine, Vertx vertx, MeterRegistry metrics) {
