@@ -5,6 +5,7 @@ import io.geomachine.core.config.StorageConfig;
 import io.geomachine.core.config.TaskRunConfig;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import java.util.Optional;
 
 /**
  * The vector worker's settings; each is overridable by an environment variable. How many tasks run
@@ -17,6 +18,12 @@ public interface VectorWorkerConfig {
   TaskRunConfig tasks();
 
   StorageConfig storage();
+
+  /**
+   * Where prepare keeps a task's local files (a folder per task, deleted when it ends); default:
+   * the system temp folder. Needs room for the source file, its unzipped content and one dump.
+   */
+  Optional<String> workDir();
 
   VectorConfig vector();
 

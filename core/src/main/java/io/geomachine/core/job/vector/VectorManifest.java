@@ -16,11 +16,13 @@ import java.util.List;
  * {@code \n}, columns separated by a tab, {@code \N} for NULL, and backslash escapes as in the
  * PostgreSQL documentation; prepare writes the canonical escapes only ({@code \\}, {@code \t},
  * {@code \n}, {@code \r}), so a line is always exactly one row. Column order: the geometry as hex
- * EWKB with SRID 4326 (never NULL, never empty), then {@link #columns} in order. Values are in
- * PostgreSQL input syntax for their {@link Column#pgType}: booleans {@code 1}/{@code 0} (or {@code
- * t}/{@code f}), dates {@code YYYY-MM-DD}, timestamps {@code YYYY-MM-DD HH:MM:SS[.fff][+HH]} (an
- * offset when the source had one), arrays {@code {a,b}}. The loader streams a chunk with {@code
- * COPY staging (geometry_column, col1, col2, ...) FROM STDIN} and adds the standard columns itself.
+ * EWKB with SRID 4326 (never NULL, never empty; PostGIS type flags, or ISO type codes such as 3004
+ * for MULTIPOINT ZM when M is kept, which PostGIS reads alike), then {@link #columns} in order.
+ * Values are in PostgreSQL input syntax for their {@link Column#pgType}: booleans {@code 1}/{@code
+ * 0} (or {@code t}/{@code f}), dates {@code YYYY-MM-DD}, timestamps {@code YYYY-MM-DD
+ * HH:MM:SS[.fff][+HH]} (an offset when the source had one), arrays {@code {a,b}}. The loader
+ * streams a chunk with {@code COPY staging (geometry_column, col1, col2, ...) FROM STDIN} and adds
+ * the standard columns itself.
  *
  * @param jobId the job
  * @param sourceFile {@code container/blob} of the file the user submitted (the standard {@code
