@@ -104,7 +104,8 @@ final class AdminPlans {
 
   private void pgstacDeploy(List<String> a) {
     a.add(settings.pypgstac() + " migrate --toversion " + settings.pgstacVersion());
-    a.add("create schemas geo and h3 and table geo.table_metadata if missing");
+    a.add(
+        "create schemas geo, geo_staging and h3 and table geo.table_metadata if missing (adding missing columns)");
     if (settings.hasReadOnlyRole()) {
       a.add("GRANT pgstac_read TO " + settings.readOnlyRole());
     }

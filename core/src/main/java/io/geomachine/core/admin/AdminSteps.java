@@ -2,6 +2,7 @@ package io.geomachine.core.admin;
 
 import static io.geomachine.core.admin.SchemaVerifier.await;
 
+import io.geomachine.core.geo.TableMetadataRepository;
 import io.geomachine.core.schema.AppSchemaGenerator;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.SqlConnection;

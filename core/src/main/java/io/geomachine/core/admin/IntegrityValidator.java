@@ -1,5 +1,6 @@
 package io.geomachine.core.admin;
 
+import io.geomachine.core.geo.TableMetadataRepository;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import java.time.Instant;
@@ -51,12 +52,15 @@ final class IntegrityValidator {
         run(
             GEO_TABLES_WITHOUT_METADATA,
             "tables in schema geo without a row in geo.table_metadata",
-            n -> metadata.tablesWithoutMetadata(c, n)));
+            n -> metadata.tablesWithoutMetadata(c, n).map(rs -> Findings.from(rs, "table_name"))));
     checks.add(
         run(
             METADATA_WITHOUT_TABLE,
             "geo.table_metadata rows whose table does not exist",
-            n -> metadata.metadataWithoutTable(c, n)));
+            n ->
+                metadata
+                    .metadataWithoutTable(c, n)
+                    .map(rs -> Findings.from(rs, "schema_name", "table_name", "job_id"))));
     boolean trusted = checks.stream().allMatch(ValidationReport.Orphans::passed);
     return new ValidationReport(database, trusted, Instant.now().toString(), checks);
   }

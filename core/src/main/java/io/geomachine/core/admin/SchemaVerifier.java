@@ -1,5 +1,6 @@
 package io.geomachine.core.admin;
 
+import io.geomachine.core.geo.TableMetadataRepository;
 import io.geomachine.core.schema.AppSchema;
 import io.geomachine.core.schema.AppSchemaGenerator;
 import io.geomachine.core.schema.PgEnum;

@@ -4,6 +4,7 @@ import io.geomachine.core.error.ErrorCode;
 import io.geomachine.core.error.GeoMachineException;
 import io.geomachine.core.job.raster.ProcessRasterJob;
 import io.geomachine.core.job.raster.ValidateRasterJob;
+import io.geomachine.core.job.vector.ProcessVectorJob;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -35,7 +36,8 @@ public final class JobRegistry {
             new HelloWorldJob(),
             new BenchmarkTasksJob(),
             new ValidateRasterJob(),
-            new ProcessRasterJob()));
+            new ProcessRasterJob(),
+            new ProcessVectorJob()));
   }
 
   private void register(String name, JobDefinition d) {

@@ -9,6 +9,8 @@ public enum ParamType {
   NUMBER,
   BOOLEAN,
   STRING_LIST,
+  /** A JSON array of any values (e.g. a list of objects), checked by the parameter's own check. */
+  LIST,
   OBJECT;
 
   public String label() {

@@ -9,6 +9,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
@@ -131,6 +132,11 @@ public final class ParameterSchema {
           return "must be a list of strings";
         }
       }
+      case LIST -> {
+        if (!(value instanceof JsonArray)) {
+          return "must be a list";
+        }
+      }
       case OBJECT -> {
         if (!(value instanceof JsonObject)) {
           return "must be an object";
@@ -151,6 +157,9 @@ public final class ParameterSchema {
       if (!spec.allowedValues().contains(normal)) {
         return "must be one of " + spec.allowedValues() + " (got " + value + ")";
       }
+    }
+    if (spec.check() != null) {
+      return spec.check().apply(value);
     }
     return null;
   }
@@ -199,6 +208,10 @@ public final class ParameterSchema {
       return new Param(this, name, ParamType.OBJECT);
     }
 
+    public Param list(String name) {
+      return new Param(this, name, ParamType.LIST);
+    }
+
     public ParameterSchema build() {
       return new ParameterSchema(new LinkedHashMap<>(specs));
     }
@@ -224,6 +237,7 @@ public final class ParameterSchema {
     private Pattern pattern;
     private boolean identifying = true;
     private String description;
+    private Function<Object, String> check;
 
     private Param(Builder builder, String name, ParamType type) {
       this.builder = builder;
@@ -272,6 +286,15 @@ public final class ParameterSchema {
       return this;
     }
 
+    /**
+     * The parameter's own check, run after its type and bounds: returns the problem (reported under
+     * the parameter's name) or null.
+     */
+    public Param check(Function<Object, String> check) {
+      this.check = check;
+      return this;
+    }
+
     public Builder add() {
       if (required && defaultValue != null) {
         throw new IllegalArgumentException(name + ": a required parameter has no default");
@@ -287,7 +310,8 @@ public final class ParameterSchema {
               allowed,
               pattern,
               identifying,
-              description));
+              description,
+              check));
     }
   }
 }

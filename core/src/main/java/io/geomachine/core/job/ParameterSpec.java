@@ -1,6 +1,7 @@
 package io.geomachine.core.job;
 
 import java.util.List;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
@@ -8,6 +9,8 @@ import java.util.regex.Pattern;
  *
  * @param identifying whether the value is part of the job id (a knob like {@code failure_rate} that
  *     does not change what the job produces is not)
+ * @param check a parameter's own check beyond its type and bounds (the shape of an object or of a
+ *     list's elements): the problem, or null when the value is fine; null when there is none
  */
 public record ParameterSpec(
     String name,
@@ -19,4 +22,5 @@ public record ParameterSpec(
     List<Object> allowedValues,
     Pattern pattern,
     boolean identifying,
-    String description) {}
+    String description,
+    Function<Object, String> check) {}

@@ -89,6 +89,38 @@ public final class StacCatalog {
                 .replaceWithVoid());
   }
 
+  /**
+   * Creates or replaces an item inside the caller's transaction {@code tx}, so the item commits or
+   * rolls back with the caller's other writes (a published table and its register row). It sets
+   * {@code search_path} for the rest of that transaction: run it last, after schema-qualified SQL.
+   */
+  public Uni<Void> upsertItemIn(SqlClient tx, JsonObject item) {
+    return tx.query("SET LOCAL search_path TO pgstac, public")
+        .execute()
+        .chain(
+            () -> tx.preparedQuery("SELECT pgstac.upsert_item($1::jsonb)").execute(Tuple.of(item)))
+        .onFailure()
+        .transform(DbErrors::translate)
+        .replaceWithVoid();
+  }
+
+  /**
+   * Deletes an item inside the caller's transaction (see {@link #upsertItemIn}); true when it
+   * existed.
+   */
+  public Uni<Boolean> deleteItemIn(SqlClient tx, String collection, String id) {
+    return tx.query("SET LOCAL search_path TO pgstac, public")
+        .execute()
+        .chain(
+            () ->
+                tx.preparedQuery(
+                        "SELECT pgstac.delete_item($1, $2) FROM pgstac.items WHERE collection = $2 AND id = $1")
+                    .execute(Tuple.of(id, collection)))
+        .map(rs -> rs.rowCount() == 1)
+        .onFailure()
+        .transform(DbErrors::translate);
+  }
+
   /** The item as pgstac returns it, if it exists. */
   public Uni<Optional<JsonObject>> item(Pool pool, String collection, String id) {
     return inPgstac(

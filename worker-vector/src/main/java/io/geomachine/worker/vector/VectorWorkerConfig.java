@@ -4,6 +4,8 @@ import io.geomachine.core.config.OutboxConfig;
 import io.geomachine.core.config.StorageConfig;
 import io.geomachine.core.config.TaskRunConfig;
 import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.util.Optional;
 
 /**
  * The vector worker's settings; each is overridable by an environment variable. How many tasks run
@@ -16,4 +18,32 @@ public interface VectorWorkerConfig {
   TaskRunConfig tasks();
 
   StorageConfig storage();
+
+  /**
+   * Where prepare keeps a task's local files (a folder per task, deleted when it ends); default:
+   * the system temp folder. Needs room for the source file, its unzipped content and one dump.
+   */
+  Optional<String> workDir();
+
+  VectorConfig vector();
+
+  /** process_vector's load and publish settings ({@code geomachine.worker.vector.*}). */
+  interface VectorConfig {
+    /**
+     * The JDBC URL chunk loads COPY through (the reactive client has no COPY); by default the
+     * reactive datasource URL with {@code jdbc:} in front (application.properties).
+     */
+    String jdbcUrl();
+
+    String jdbcUser();
+
+    String jdbcPassword();
+
+    /**
+     * The OGC API - Features service published tables are served by: STAC items link to {@code
+     * {base}/collections/geo.<table>/items}.
+     */
+    @WithDefault("http://127.0.0.1:8090")
+    String featuresBaseUrl();
+  }
 }

@@ -6,6 +6,8 @@ import io.geomachine.core.job.JobRegistry;
 import io.geomachine.core.messaging.Destination;
 import io.geomachine.core.storage.BlobStore;
 import io.geomachine.core.task.HelloWorldHandlers;
+import io.geomachine.core.task.TaskHandler;
+import io.geomachine.worker.vector.prepare.VectorPrepareHandler;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
@@ -18,6 +20,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.eclipse.microprofile.reactive.messaging.Channel;
@@ -53,8 +57,14 @@ public class VectorWorkerEngine {
 
   @Produces
   @Singleton
-  TaskConsumer taskConsumer(Engine engine, VectorWorkerConfig config) {
-    return engine.taskConsumer(List.of(new HelloWorldHandlers.Reply()), config.tasks());
+  TaskConsumer taskConsumer(Engine engine, Pool pool, BlobStore blobs, VectorWorkerConfig config) {
+    Path workDir =
+        Path.of(config.workDir().orElse(System.getProperty("java.io.tmpdir")), "geomachine-vector");
+    List<TaskHandler> handlers = new ArrayList<>();
+    handlers.add(new HelloWorldHandlers.Reply());
+    handlers.add(new VectorPrepareHandler(pool, blobs, config.storage().tempContainer(), workDir));
+    handlers.addAll(VectorLoadPublishHandlers.of(pool, blobs, config));
+    return engine.taskConsumer(handlers, config.tasks());
   }
 
   void onStart(@Observes StartupEvent event, Engine engine, Vertx vertx, MeterRegistry metrics) {

@@ -156,7 +156,7 @@ class VectorTaskExecutionTest {
     assertEquals("vector-tasks", dead.getString("source"));
     assertEquals(
         "no handler for task type 'hello_world_greeting' on this worker"
-            + " (it runs: hello_world_reply)",
+            + " (it runs: hello_world_reply, vector_prepare, vector_load_chunk, vector_publish)",
         dead.getString("reason"));
     assertEquals(greeting.toJson(), new JsonObject(dead.getString("original")));
     await().atMost(TIMEOUT).until(() -> fx.tasks(jobId, 1).get(0).status() == TaskStatus.FAILED);

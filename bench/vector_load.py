@@ -1,0 +1,176 @@
+#!/usr/bin/env python3
+"""process_vector against ogr2ogr -f PostgreSQL (PG_USE_COPY=YES), side by side, same file, same database.
+
+Generates a point CSV (--points rows, default 1,000,000) and a polygon GeoJSONSeq (--polygons features),
+uploads each to Azurite (container --container), submits process_vector through the gateway, polls until the
+job ends, then loads the same file with ogr2ogr into geo_bench.<table> of the same database. Prints features/s
+for both and the ratio (process_vector / ogr2ogr; > 1 means the job is faster). Results are appended as JSON
+lines to bench/results/vector_load.jsonl. Needs the platform up (./platform up). Standard library only.
+
+  python3 bench/vector_load.py --points 20000 --polygons 2000      # quick check
+  python3 bench/vector_load.py                                       # full size (lead, quiet machine)
+"""
+import argparse
+import base64
+import datetime
+import hashlib
+import hmac
+import json
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+
+AZURITE_KEY = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=="
+
+
+def http(method, url, body=None):
+    data = None if body is None else json.dumps(body).encode()
+    req = urllib.request.Request(url, data=data, method=method, headers={"Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(req, timeout=60) as r:
+            return r.status, json.loads(r.read() or b"null")
+    except urllib.error.HTTPError as e:
+        return e.code, json.loads(e.read() or b"null")
+
+
+def blob_request(args, method, path, query="", body=b"", extra=None):
+    """A Shared Key-signed Blob REST call on Azurite (path-style URL: /account/container/blob)."""
+    account = args.account
+    headers = {"x-ms-date": datetime.datetime.utcnow().strftime("%a, %d %b %Y %H:%M:%S GMT"),
+               "x-ms-version": "2021-08-06"}
+    headers.update(extra or {})
+    canon_headers = "".join(f"{k}:{v}\n" for k, v in sorted(headers.items()) if k.startswith("x-ms-"))
+    canon_resource = f"/{account}/{account}/{path}"
+    params = dict(p.split("=", 1) for p in query.split("&") if p)
+    for k in sorted(params):
+        canon_resource += f"\n{k}:{params[k]}"
+    length = str(len(body)) if body else ""
+    ctype = headers.get("Content-Type", "")
+    to_sign = f"{method}\n\n\n{length}\n\n{ctype}\n\n\n\n\n\n\n{canon_headers}{canon_resource}"
+    sig = base64.b64encode(hmac.new(base64.b64decode(args.account_key), to_sign.encode(), hashlib.sha256).digest())
+    headers["Authorization"] = f"SharedKey {account}:{sig.decode()}"
+    url = f"{args.blob_endpoint}/{path}" + (f"?{query}" if query else "")
+    req = urllib.request.Request(url, data=body if body else None, method=method, headers=headers)
+    try:
+        with urllib.request.urlopen(req, timeout=600) as r:
+            return r.status
+    except urllib.error.HTTPError as e:
+        return e.code
+
+
+def upload(args, name, path):
+    status = blob_request(args, "PUT", args.container, "restype=container")
+    if status not in (201, 409):
+        sys.exit(f"create container {args.container}: HTTP {status}")
+    with open(path, "rb") as f:
+        body = f.read()
+    status = blob_request(args, "PUT", f"{args.container}/{name}", body=body,
+                          extra={"x-ms-blob-type": "BlockBlob", "Content-Type": "application/octet-stream"})
+    if status != 201:
+        sys.exit(f"upload {name}: HTTP {status}")
+
+
+def make_points(path, n):
+    rnd = random.Random(42)
+    with open(path, "w") as f:
+        f.write("id,name,value,lat,lon\n")
+        for i in range(n):
+            f.write(f"{i},point {i},{rnd.random() * 1000:.3f},{rnd.uniform(-60, 60):.6f},{rnd.uniform(-170, 170):.6f}\n")
+
+
+def make_polygons(path, n):
+    rnd = random.Random(7)
+    with open(path, "w") as f:
+        for i in range(n):
+            x, y, r = rnd.uniform(-170, 170), rnd.uniform(-60, 60), rnd.uniform(0.01, 0.2)
+            ring = []
+            for k in range(24):
+                import math
+                a = 2 * math.pi * k / 24
+                ring.append([round(x + r * math.cos(a), 6), round(y + r * math.sin(a), 6)])
+            ring.append(ring[0])
+            f.write(json.dumps({"type": "Feature", "properties": {"id": i, "kind": f"k{i % 10}"},
+                                "geometry": {"type": "Polygon", "coordinates": [ring]}}) + "\n")
+
+
+def run_job(args, params):
+    t0 = time.time()
+    status, body = http("POST", f"{args.gateway}/api/jobs/submit/process_vector", params)
+    if status not in (200, 202):
+        sys.exit(f"submit -> {status} {body}")
+    job_id = body["job_id"]
+    while True:
+        _, s = http("GET", f"{args.gateway}/api/jobs/status/{job_id}")
+        if s["status"] in ("completed", "failed", "completed_with_errors", "cancelled"):
+            if s["status"] != "completed":
+                sys.exit(f"job {job_id} ended {s['status']}: {s.get('error_details')}")
+            return job_id, time.time() - t0
+        time.sleep(0.2)
+
+
+def run_ogr(args, path, table, extra):
+    pg = f"PG:host={args.pg_host} port={args.pg_port} dbname={args.db} user={args.pg_user} password={args.pg_password}"
+    cmd = ["ogr2ogr", "-f", "PostgreSQL", pg, path, "-nln", f"geo_bench.{table}", "-overwrite",
+           "-lco", "GEOMETRY_NAME=geom", "-t_srs", "EPSG:4326", "--config", "PG_USE_COPY", "YES"] + extra
+    subprocess.run(["psql", f"postgresql://{args.pg_user}:{args.pg_password}@{args.pg_host}:{args.pg_port}/{args.db}",
+                    "-qc", "CREATE SCHEMA IF NOT EXISTS geo_bench"], check=True)
+    t0 = time.time()
+    subprocess.run(cmd, check=True)
+    return time.time() - t0
+
+
+def compare(args, label, path, blob, n, params, ogr_extra):
+    upload(args, blob, path)
+    run = str(int(time.time()))
+    table = f"bench_{label}_{run}"
+    job_id, job_s = run_job(args, dict(params, container_name=args.container, blob_name=blob, table_name=table))
+    ogr_s = run_ogr(args, path, table, ogr_extra)
+    row = {"case": label, "features": n, "process_vector_s": round(job_s, 2), "ogr2ogr_s": round(ogr_s, 2),
+           "process_vector_fps": round(n / job_s), "ogr2ogr_fps": round(n / ogr_s),
+           "ratio": round(ogr_s / job_s, 2), "job_id": job_id,
+           "at": datetime.datetime.utcnow().isoformat(timespec="seconds") + "Z"}
+    print(f"{label:9s} {n:>9,d} features  process_vector {row['process_vector_fps']:>9,d}/s ({job_s:.1f} s)"
+          f"   ogr2ogr {row['ogr2ogr_fps']:>9,d}/s ({ogr_s:.1f} s)   ratio {row['ratio']:.2f}")
+    os.makedirs("bench/results", exist_ok=True)
+    with open("bench/results/vector_load.jsonl", "a") as f:
+        f.write(json.dumps(row) + "\n")
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--points", type=int, default=1_000_000)
+    p.add_argument("--polygons", type=int, default=200_000)
+    p.add_argument("--chunk-size", type=int, default=100_000)
+    p.add_argument("--gateway", default="http://127.0.0.1:8080")
+    p.add_argument("--blob-endpoint", default="http://127.0.0.1:10000/devstoreaccount1")
+    p.add_argument("--account", default="devstoreaccount1")
+    p.add_argument("--account-key", default=AZURITE_KEY)
+    p.add_argument("--container", default="bronze-bench")
+    p.add_argument("--db", default=os.environ.get("GEOMACHINE_DB", "geomachine"))
+    p.add_argument("--pg-host", default="127.0.0.1")
+    p.add_argument("--pg-port", default="5432")
+    p.add_argument("--pg-user", default="postgres")
+    p.add_argument("--pg-password", default="postgres")
+    args = p.parse_args()
+    with tempfile.TemporaryDirectory() as d:
+        if args.points:
+            csv = os.path.join(d, "points.csv")
+            make_points(csv, args.points)
+            compare(args, "points", csv, f"bench/points_{args.points}.csv", args.points,
+                    {"chunk_size": args.chunk_size, "converter_params": {"lat_name": "lat", "lon_name": "lon"}},
+                    ["-oo", "X_POSSIBLE_NAMES=lon", "-oo", "Y_POSSIBLE_NAMES=lat", "-oo", "AUTODETECT_TYPE=YES",
+                     "-s_srs", "EPSG:4326"])
+        if args.polygons:
+            seq = os.path.join(d, "polygons.geojsonl")
+            make_polygons(seq, args.polygons)
+            compare(args, "polygons", seq, f"bench/polygons_{args.polygons}.geojsonl", args.polygons,
+                    {"chunk_size": args.chunk_size}, ["-nlt", "PROMOTE_TO_MULTI"])
+
+
+if __name__ == "__main__":
+    main()

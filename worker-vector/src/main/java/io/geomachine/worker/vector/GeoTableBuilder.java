@@ -1,0 +1,163 @@
+package io.geomachine.worker.vector;
+
+import static io.geomachine.core.schema.SqlText.ident;
+import static io.geomachine.core.schema.SqlText.literal;
+import static io.geomachine.core.schema.SqlText.qualified;
+
+import io.geomachine.core.geo.VectorStagingRepository;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+
+/**
+ * The DDL of a geo table (seed 001's GeoTableBuilder): the standard columns, then the geometry
+ * ({@code geom}, or {@code shape} in ArcGIS mode) typed with its PostGIS type and SRID 4326, then
+ * the attributes; an {@code updated_at} trigger; the standard and user indexes. Every identifier
+ * comes from a validated {@link VectorTableSpec} and is quoted by {@code SqlText}.
+ */
+final class GeoTableBuilder {
+  static final String UPDATED_AT_FUNCTION = "geo.set_updated_at()";
+
+  /** The columns COPY fills, in the chunk-file order, then the per-chunk constants. */
+  static final List<String> CONSTANT_COLUMNS =
+      VectorTableSpec.STANDARD_COLUMNS.subList(
+          VectorTableSpec.STANDARD_COLUMNS.indexOf("source_file"),
+          VectorTableSpec.STANDARD_COLUMNS.size());
+
+  /** An index: its name while staged, the name it gets once published, and its DDL. */
+  record IndexDef(String stagingName, String publishedName, String createSql) {}
+
+  private final VectorTableSpec spec;
+
+  GeoTableBuilder(VectorTableSpec spec) {
+    this.spec = spec;
+  }
+
+  String staging() {
+    return qualified(VectorStagingRepository.SCHEMA, spec.stagingTable());
+  }
+
+  /** The trigger function geo tables share (created once, when missing). */
+  static String updatedAtFunction() {
+    return "CREATE OR REPLACE FUNCTION "
+        + UPDATED_AT_FUNCTION
+        + " RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN NEW.updated_at := now(); RETURN NEW;"
+        + " END $$";
+  }
+
+  /** The staging table, its owner comment, its updated_at trigger and its batch index. */
+  List<String> createStaging() {
+    StringBuilder ddl = new StringBuilder("CREATE TABLE ").append(staging()).append(" (");
+    ddl.append(ident("objectid")).append(" BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY, ");
+    ddl.append(ident("created_at")).append(" TIMESTAMPTZ NOT NULL DEFAULT now(), ");
+    ddl.append(ident("updated_at")).append(" TIMESTAMPTZ NOT NULL DEFAULT now(), ");
+    ddl.append(ident("source_file")).append(" TEXT, ");
+    ddl.append(ident("source_format")).append(" VARCHAR(50), ");
+    ddl.append(ident("source_crs")).append(" TEXT, ");
+    ddl.append(ident("stac_item_id")).append(" VARCHAR(255), ");
+    ddl.append(ident("stac_collection_id")).append(" VARCHAR(255), ");
+    ddl.append(ident("etl_job_id")).append(" VARCHAR(64), ");
+    ddl.append(ident("etl_batch_id")).append(" VARCHAR(100), ");
+    ddl.append(ident(spec.geometryColumn()))
+        .append(" geometry(")
+        .append(spec.geometryType())
+        .append(",")
+        .append(spec.srid())
+        .append(")");
+    for (VectorTableSpec.Column c : spec.columns()) {
+      ddl.append(", ").append(ident(c.name())).append(' ').append(c.pgType());
+    }
+    ddl.append(")");
+    List<String> out = new ArrayList<>();
+    out.add(ddl.toString());
+    out.add(
+        "COMMENT ON TABLE "
+            + staging()
+            + " IS "
+            + literal(VectorStagingRepository.jobComment(spec.jobId())));
+    out.add(
+        "CREATE TRIGGER "
+            + ident("trg_set_updated_at")
+            + " BEFORE UPDATE ON "
+            + staging()
+            + " FOR EACH ROW EXECUTE FUNCTION "
+            + UPDATED_AT_FUNCTION);
+    // Each chunk's load first deletes its own batch: the index keeps that cheap on large tables.
+    out.add(
+        "CREATE INDEX "
+            + ident(indexName(spec.stagingTable(), "etl_batch_id"))
+            + " ON "
+            + staging()
+            + " ("
+            + ident("etl_batch_id")
+            + ")");
+    return out;
+  }
+
+  /** COPY of one chunk: geometry and attributes as in the chunk file, then the constants. */
+  String copyStatement() {
+    List<String> cols = new ArrayList<>();
+    cols.add(ident(spec.geometryColumn()));
+    spec.columns().forEach(c -> cols.add(ident(c.name())));
+    CONSTANT_COLUMNS.forEach(c -> cols.add(ident(c)));
+    return "COPY " + staging() + " (" + String.join(", ", cols) + ") FROM STDIN";
+  }
+
+  /** The standard indexes (GIST on geometry, btree on the lineage columns) and the user's. */
+  List<IndexDef> indexes() {
+    List<IndexDef> out = new ArrayList<>();
+    out.add(index(List.of(spec.geometryColumn()), "gist", false));
+    for (String c : List.of("stac_item_id", "stac_collection_id", "etl_job_id", "created_at")) {
+      out.add(index(List.of(c), "btree", false));
+    }
+    for (VectorTableSpec.IndexSpec u : spec.indexes()) {
+      out.add(index(u.columns(), u.method(), u.unique()));
+    }
+    return out;
+  }
+
+  private IndexDef index(List<String> columns, String method, boolean unique) {
+    String suffix = String.join("_", columns) + (method.equals("btree") ? "" : "_" + method);
+    String staged = indexName(spec.stagingTable(), suffix);
+    String published = indexName("idx_" + spec.targetTable(), suffix);
+    List<String> quoted = columns.stream().map(c -> ident(c)).toList();
+    String sql =
+        "CREATE "
+            + (unique ? "UNIQUE " : "")
+            + "INDEX IF NOT EXISTS "
+            + ident(staged)
+            + " ON "
+            + staging()
+            + " USING "
+            + method
+            + " ("
+            + String.join(", ", quoted)
+            + ")";
+    return new IndexDef(staged, published, sql);
+  }
+
+  /**
+   * {@code base_suffix}, or when that exceeds 63 bytes a truncation ending in a short hash of the
+   * full name, so long names stay distinct.
+   */
+  static String indexName(String base, String suffix) {
+    String full = base + "_" + suffix;
+    if (full.length() <= 63) {
+      return full;
+    }
+    return full.substring(0, 54) + "_" + hash(full).substring(0, 8);
+  }
+
+  private static String hash(String s) {
+    try {
+      return HexFormat.of()
+          .formatHex(
+              MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

@@ -1,0 +1,123 @@
+package io.geomachine.worker.vector;
+
+import io.geomachine.core.task.TaskFailure;
+import java.io.IOException;
+import java.io.InputStream;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyIn;
+
+/**
+ * Loads chunk files into a staging table over JDBC with COPY FROM STDIN. The staging table is
+ * created once per job, race-free across parallel loads (a transaction-scoped advisory lock, then
+ * "create if missing"); each chunk is loaded in ONE transaction that first deletes its own batch,
+ * so a re-run or a redelivered message never leaves two copies of a row.
+ */
+final class StagingLoader {
+  /** Serialises staging-table creation (and the shared trigger function) across all jobs. */
+  private static final long CREATE_LOCK = 0x67656f5f73746167L; // "geo_stag"
+
+  private final String url;
+  private final String user;
+  private final String password;
+
+  StagingLoader(String url, String user, String password) {
+    this.url = url;
+    this.user = user;
+    this.password = password;
+  }
+
+  Connection connect() throws SQLException {
+    Connection c = DriverManager.getConnection(url, user, password);
+    c.setAutoCommit(false);
+    return c;
+  }
+
+  /** Creates the staging table when missing; true when this call created it. */
+  boolean ensureStaging(Connection c, GeoTableBuilder table, String stagingTable)
+      throws SQLException {
+    try (Statement s = c.createStatement()) {
+      s.execute("SELECT pg_advisory_xact_lock(" + CREATE_LOCK + ")");
+      s.execute("CREATE SCHEMA IF NOT EXISTS " + VectorTableSpec.STAGING_SCHEMA);
+      if (!exists(c, "to_regprocedure(?)", GeoTableBuilder.UPDATED_AT_FUNCTION)) {
+        s.execute(GeoTableBuilder.updatedAtFunction());
+      }
+      if (exists(c, "to_regclass(?)", table.staging())) {
+        c.commit();
+        return false;
+      }
+      for (String ddl : table.createStaging()) {
+        s.execute(ddl);
+      }
+      c.commit();
+      return true;
+    } catch (SQLException e) {
+      c.rollback();
+      throw e;
+    }
+  }
+
+  private static boolean exists(Connection c, String lookup, String name) throws SQLException {
+    try (PreparedStatement p = c.prepareStatement("SELECT " + lookup + " IS NOT NULL")) {
+      p.setString(1, name);
+      try (ResultSet rs = p.executeQuery()) {
+        rs.next();
+        return rs.getBoolean(1);
+      }
+    }
+  }
+
+  /** The outcome of one chunk's transaction. */
+  record Loaded(long deleted, long rows) {}
+
+  /**
+   * One transaction: delete the rows of {@code batchId}, then COPY the chunk in with {@code
+   * constants} appended to every row.
+   */
+  Loaded loadChunk(
+      Connection c, GeoTableBuilder table, String batchId, List<String> constants, InputStream in)
+      throws SQLException, IOException, InterruptedException, TaskFailure {
+    CopyIn copy = null;
+    try {
+      // Two runs of the same chunk at once (a lease lost mid-run) queue here, so the second one
+      // deletes what the first committed instead of adding a second copy.
+      try (PreparedStatement lock =
+          c.prepareStatement("SELECT pg_advisory_xact_lock(hashtext(?))")) {
+        lock.setString(1, "geo_staging.batch:" + batchId);
+        lock.executeQuery().close();
+      }
+      long deleted;
+      try (PreparedStatement del =
+          c.prepareStatement("DELETE FROM " + table.staging() + " WHERE \"etl_batch_id\" = ?")) {
+        del.setString(1, batchId);
+        deleted = del.executeUpdate();
+      }
+      copy = c.unwrap(PGConnection.class).getCopyAPI().copyIn(table.copyStatement());
+      CopyIn sink = copy;
+      long sent = new CopyRows(constants).copy(in, sink::writeToCopy);
+      long copied = copy.endCopy();
+      copy = null;
+      if (copied != sent) {
+        throw new IllegalStateException("COPY loaded " + copied + " rows, the chunk has " + sent);
+      }
+      c.commit();
+      return new Loaded(deleted, copied);
+    } catch (SQLException | IOException | InterruptedException | RuntimeException e) {
+      if (copy != null && copy.isActive()) {
+        try {
+          copy.cancelCopy();
+        } catch (SQLException ignored) {
+          // the connection is closed next; the transaction is rolled back with it
+        }
+      }
+      c.rollback();
+      throw e;
+    }
+  }
+}

@@ -1,0 +1,127 @@
+package io.geomachine.worker.vector;
+
+import io.geomachine.core.error.ErrorCode;
+import io.geomachine.core.error.GeoMachineException;
+import io.geomachine.core.job.vector.ProcessVectorJob;
+import io.geomachine.core.storage.BlobStore;
+import io.geomachine.core.task.TaskFailure;
+import io.geomachine.core.task.TaskHandler;
+import io.geomachine.core.task.TaskInput;
+import io.vertx.core.json.JsonObject;
+import java.io.BufferedInputStream;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.Arrays;
+
+/**
+ * process_vector stage 2 (fan-out, one task per chunk): COPY one chunk file from the temp container
+ * into the job's staging table in one transaction that first deletes the chunk's own batch, with
+ * the standard lineage columns filled. Parameters: the job's, {@code manifest} and {@code chunk}.
+ */
+final class VectorLoadChunkHandler implements TaskHandler {
+  static final String TASK_TYPE = ProcessVectorJob.LOAD_TASK;
+
+  private final BlobStore blobs;
+  private final String tempContainer;
+  private final StagingLoader loader;
+
+  VectorLoadChunkHandler(BlobStore blobs, String tempContainer, StagingLoader loader) {
+    this.blobs = blobs;
+    this.tempContainer = tempContainer;
+    this.loader = loader;
+  }
+
+  @Override
+  public String taskType() {
+    return TASK_TYPE;
+  }
+
+  @Override
+  public JsonObject handle(TaskInput input) throws Exception {
+    VectorTableSpec spec = VectorTableSpec.of(input.parameters().getJsonObject("manifest"));
+    if (!spec.jobId().equals(input.jobId())) {
+      throw VectorTableSpec.invalid(
+          "the manifest belongs to job " + spec.jobId() + ", not " + input.jobId());
+    }
+    VectorTableSpec.Chunk chunk =
+        VectorTableSpec.Chunk.of(input.parameters().getJsonObject("chunk"));
+    GeoTableBuilder table = new GeoTableBuilder(spec);
+    Path file = Files.createTempFile("vector-chunk-", ".copy");
+    try {
+      download(chunk.blob(), file);
+      try (Connection c = loader.connect();
+          InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
+        loader.ensureStaging(c, table, spec.stagingTable());
+        StagingLoader.Loaded loaded =
+            loader.loadChunk(
+                c,
+                table,
+                chunk.batchId(),
+                Arrays.asList(
+                    spec.sourceFile(),
+                    spec.sourceFormat(),
+                    spec.sourceCrs(),
+                    spec.stacItem(),
+                    spec.stacCollection(),
+                    spec.jobId(),
+                    chunk.batchId()),
+                in);
+        if (chunk.rows() > 0 && loaded.rows() != chunk.rows()) {
+          throw TaskFailure.permanent(
+              "CHUNK_INVALID",
+              "chunk "
+                  + chunk.blob()
+                  + " has "
+                  + loaded.rows()
+                  + " rows, the manifest says "
+                  + chunk.rows());
+        }
+        return new JsonObject()
+            .put("index", chunk.index())
+            .put("batch_id", chunk.batchId())
+            .put("rows", loaded.rows())
+            .put("replaced_rows", loaded.deleted())
+            .put("staging_table", spec.stagingTable());
+      } catch (SQLException e) {
+        throw classify(e, chunk.blob());
+      }
+    } finally {
+      Files.deleteIfExists(file);
+    }
+  }
+
+  private void download(String blob, Path file) throws TaskFailure {
+    try {
+      blobs.download(tempContainer, blob, file);
+    } catch (GeoMachineException e) {
+      if (e.code() == ErrorCode.NOT_FOUND) {
+        throw TaskFailure.permanent(
+            "CHUNK_MISSING", "chunk " + tempContainer + "/" + blob + " does not exist");
+      }
+      throw new TaskFailure("BLOB_STORE_UNAVAILABLE", e.getMessage(), true);
+    }
+  }
+
+  /**
+   * Bad data in a chunk (SQLSTATE classes 22 and 23, and XX000, which PostGIS raises for a geometry
+   * it cannot parse) fails the task for good; a lost connection, a serialization failure or a
+   * deadlock is retried; anything else is a retryable handler error.
+   */
+  static Exception classify(SQLException e, String what) {
+    String state = e.getSQLState() == null ? "" : e.getSQLState();
+    if (state.startsWith("22") || state.startsWith("23") || state.equals("XX000")) {
+      return TaskFailure.permanent("CHUNK_INVALID", what + ": " + e.getMessage());
+    }
+    if (state.startsWith("08")
+        || state.startsWith("57P")
+        || state.equals("40001")
+        || state.equals("40P01")
+        || state.equals("53300")) {
+      return new TaskFailure("DATABASE_UNAVAILABLE", what + ": " + e.getMessage(), true);
+    }
+    return e;
+  }
+}

@@ -1,0 +1,234 @@
+package io.geomachine.worker.vector.prepare;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.TreeSet;
+
+/**
+ * Splits the COPY data of an {@code ogr2ogr -f PGDUMP} dump into chunk files of at most {@code
+ * chunkSize} rows, in one streaming pass. On the way it drops rows whose geometry is NULL or empty,
+ * rewrites GDAL's escapes into the canonical ones (a backslash before a literal tab, newline or
+ * carriage return becomes {@code \t}, {@code \n}, {@code \r}, so a line is a row), writes dates
+ * ISO-style ({@code 2024/01/31} becomes {@code 2024-01-31}), and notes every geometry type and
+ * dimension it sees (from the EWKB header: PostGIS flags, or ISO codes such as 3004 for MULTIPOINT
+ * ZM, which GDAL writes when M is kept).
+ */
+public final class CopyChunker {
+  /** Receives each finished chunk file (and may delete it). */
+  @FunctionalInterface
+  public interface ChunkSink {
+    void accept(int index, Path file, long rows) throws Exception;
+  }
+
+  /** EWKB type flags (PostGIS extended WKB). */
+  static final int EWKB_Z = 0x80000000;
+
+  static final int EWKB_M = 0x40000000;
+  static final int EWKB_SRID = 0x20000000;
+
+  /** What the pass saw. */
+  public record Result(
+      long rows,
+      long droppedNullOrEmpty,
+      int chunks,
+      TreeSet<Integer> baseTypes,
+      boolean anyZ,
+      boolean anyM) {}
+
+  private final int columns;
+  private final boolean[] dateLike;
+  private final int chunkSize;
+  private final Path workDir;
+  private final ChunkSink sink;
+
+  /**
+   * @param dateLike per COPY column (index 0 is the geometry): whether its values are dates or
+   *     timestamps
+   */
+  public CopyChunker(boolean[] dateLike, int chunkSize, Path workDir, ChunkSink sink) {
+    this.columns = dateLike.length;
+    this.dateLike = dateLike.clone();
+    this.chunkSize = chunkSize;
+    this.workDir = workDir;
+    this.sink = sink;
+  }
+
+  public Result split(Path dump) throws Exception {
+    try (InputStream in = new BufferedInputStream(Files.newInputStream(dump), 1 << 16)) {
+      return split(in);
+    }
+  }
+
+  Result split(InputStream in) throws Exception {
+    Record rec = new Record();
+    long rows = 0;
+    long dropped = 0;
+    TreeSet<Integer> types = new TreeSet<>();
+    boolean anyZ = false;
+    boolean anyM = false;
+    int chunk = 0;
+    long inChunk = 0;
+    Path file = null;
+    OutputStream out = null;
+    boolean inData = false;
+    while (rec.read(in, inData)) {
+      if (!inData) {
+        if (rec.startsWith("COPY ")) {
+          int found = countColumns(rec.text());
+          if (found != columns) {
+            throw new IllegalStateException(
+                "ogr2ogr wrote " + found + " columns, expected " + columns + ": " + rec.text());
+          }
+          inData = true;
+        }
+        continue;
+      }
+      if (rec.length == 2 && rec.bytes[0] == '\\' && rec.bytes[1] == '.') {
+        inData = false;
+        continue;
+      }
+      int header = geometryHeader(rec);
+      if (header == 0) {
+        dropped++;
+        continue;
+      }
+      int code = header & 0x0FFFFFFF;
+      types.add(code % 1000);
+      anyZ |= (header & EWKB_Z) != 0 || code / 1000 == 1 || code / 1000 == 3;
+      anyM |= (header & EWKB_M) != 0 || code / 1000 == 2 || code / 1000 == 3;
+      if (out == null) {
+        file = workDir.resolve("chunk_" + chunk + ".tsv");
+        out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16);
+      }
+      writeCanonical(rec, out);
+      rows++;
+      if (++inChunk == chunkSize) {
+        out.close();
+        out = null;
+        sink.accept(chunk++, file, inChunk);
+        inChunk = 0;
+      }
+    }
+    if (out != null) {
+      out.close();
+      sink.accept(chunk++, file, inChunk);
+    }
+    return new Result(rows, dropped, chunk, types, anyZ, anyM);
+  }
+
+  /**
+   * The EWKB type word of the row's geometry, or 0 when it is NULL or an empty collection (no
+   * members).
+   */
+  static int geometryHeader(Record rec) {
+    byte[] b = rec.bytes;
+    if (rec.length < 10 || b[0] == '\\' || b[0] == '\t') {
+      return 0;
+    }
+    boolean little = b[1] == '1';
+    int type = word(b, 2, little);
+    int base = (type & 0x0FFFFFFF) % 1000; // GDAL writes ISO codes (3004) when M is kept
+    if (base >= 4 && base <= 7) {
+      int at = (type & EWKB_SRID) != 0 ? 18 : 10;
+      if (rec.length >= at + 8 && word(b, at, little) == 0) {
+        return 0;
+      }
+    }
+    return type == 0 ? 0 : type;
+  }
+
+  private static int word(byte[] hex, int at, boolean little) {
+    int v = 0;
+    for (int i = 0; i < 4; i++) {
+      int pos = little ? at + 2 * (3 - i) : at + 2 * i;
+      v = (v << 8) | (Character.digit(hex[pos], 16) << 4) | Character.digit(hex[pos + 1], 16);
+    }
+    return v;
+  }
+
+  private void writeCanonical(Record rec, OutputStream out) throws IOException {
+    byte[] b = rec.bytes;
+    int field = 0;
+    for (int i = 0; i < rec.length; i++) {
+      byte c = b[i];
+      if (c == '\\' && i + 1 < rec.length) {
+        byte next = b[++i];
+        out.write('\\');
+        out.write(next == '\t' ? 't' : next == '\n' ? 'n' : next == '\r' ? 'r' : next);
+      } else if (c == '\t') {
+        field++;
+        out.write(c);
+      } else if (c == '/' && field < columns && dateLike[field]) {
+        out.write('-');
+      } else {
+        out.write(c);
+      }
+    }
+    out.write('\n');
+  }
+
+  /** Columns in {@code COPY "s"."t" ("a", "b") FROM STDIN;}. */
+  static int countColumns(String copyLine) {
+    int open = copyLine.indexOf('(');
+    int close = copyLine.lastIndexOf(')');
+    if (open < 0 || close < open) {
+      return 0;
+    }
+    String list = copyLine.substring(open + 1, close);
+    int n = 1;
+    for (int i = list.indexOf("\", \""); i >= 0; i = list.indexOf("\", \"", i + 1)) {
+      n++;
+    }
+    return n;
+  }
+
+  /**
+   * One logical line of the dump: in the data section a newline after an unpaired backslash is part
+   * of the row (GDAL escapes a newline in a value as backslash + newline).
+   */
+  static final class Record {
+    byte[] bytes = new byte[1 << 12];
+    int length;
+
+    boolean read(InputStream in, boolean data) throws IOException {
+      length = 0;
+      boolean escaped = false;
+      int c;
+      while ((c = in.read()) >= 0) {
+        if (c == '\n' && !(data && escaped)) {
+          return true;
+        }
+        escaped = data && c == '\\' && !escaped;
+        if (length == bytes.length) {
+          bytes = Arrays.copyOf(bytes, bytes.length * 2);
+        }
+        bytes[length++] = (byte) c;
+      }
+      return length > 0;
+    }
+
+    boolean startsWith(String prefix) {
+      byte[] p = prefix.getBytes(StandardCharsets.US_ASCII);
+      if (length < p.length) {
+        return false;
+      }
+      for (int i = 0; i < p.length; i++) {
+        if (bytes[i] != p[i]) {
+          return false;
+        }
+      }
+      return true;
+    }
+
+    String text() {
+      return new String(bytes, 0, length, StandardCharsets.UTF_8);
+    }
+  }
+}

@@ -1,0 +1,115 @@
+package io.geomachine.worker.vector.prepare;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The one ogr2ogr pass that normalises a layer into PostgreSQL COPY rows: to EPSG:4326, multi
+ * types, Z/M dropped unless kept, invalid geometries repaired (MakeValid), written by the PGDUMP
+ * driver as COPY data with hex EWKB geometries and no DDL.
+ *
+ * @param keepZ keep Z coordinates (only when the source has them)
+ * @param keepM keep M values (only when the source has them)
+ * @param sourceCrs the CRS to assume (-s_srs), only when the layer declares none; else null
+ */
+public record Normalisation(
+    Path dataset,
+    String layer,
+    List<String> openOptions,
+    LayerProbe probe,
+    String sourceCrs,
+    boolean keepZ,
+    boolean keepM) {
+
+  /** Families of OGR geometry type names (flattened, as GeometryTypeToName prints them). */
+  enum Family {
+    POINT,
+    LINE,
+    POLYGON,
+    OTHER;
+
+    static Family of(String ogrTypeName) {
+      String t = ogrTypeName.toLowerCase(Locale.ROOT);
+      if (t.endsWith("point")) {
+        return POINT;
+      }
+      if (t.equals("line string") || t.equals("multi line string")) {
+        return LINE;
+      }
+      if (t.equals("polygon") || t.equals("multi polygon")) {
+        return POLYGON;
+      }
+      return OTHER;
+    }
+  }
+
+  private boolean anyCurve() {
+    List<String> all = new ArrayList<>(probe.sampledGeometryTypes());
+    all.add(probe.declaredGeometryType());
+    return all.stream()
+        .map(s -> s.toLowerCase(Locale.ROOT))
+        .anyMatch(s -> s.contains("curve") || s.contains("circular") || s.contains("surface"));
+  }
+
+  private boolean allPoints() {
+    Family declared = Family.of(probe.declaredGeometryType());
+    return declared == Family.POINT
+        || (declared == Family.OTHER
+            && !probe.sampledGeometryTypes().isEmpty()
+            && probe.sampledGeometryTypes().stream().allMatch(t -> Family.of(t) == Family.POINT));
+  }
+
+  /** Whether geometries are repaired (not for points: a point is always valid). */
+  public boolean repairs() {
+    return !allPoints();
+  }
+
+  public String dimension() {
+    return keepZ && keepM ? "XYZM" : keepZ ? "XYZ" : keepM ? "XYM" : "XY";
+  }
+
+  public List<String> command(Path dump) {
+    List<String> c = new ArrayList<>(List.of("ogr2ogr", "-f", "PGDUMP", dump.toString()));
+    c.add(dataset.toString());
+    c.add(layer);
+    for (String option : openOptions) {
+      c.addAll(List.of("-oo", option));
+    }
+    c.addAll(List.of("--config", "PG_USE_COPY", "YES"));
+    for (String lco :
+        List.of(
+            "CREATE_TABLE=OFF",
+            "CREATE_SCHEMA=OFF",
+            "DROP_TABLE=OFF",
+            "SPATIAL_INDEX=NONE",
+            "LAUNDER=NO",
+            "FID=",
+            "GEOMETRY_NAME=geom",
+            "SCHEMA=prepare")) {
+      c.addAll(List.of("-lco", lco));
+    }
+    c.addAll(List.of("-nln", "chunk", "-gt", "unlimited"));
+    if (sourceCrs != null) {
+      c.addAll(List.of("-s_srs", sourceCrs));
+    }
+    c.addAll(List.of("-t_srs", "EPSG:4326", "-dim", dimension()));
+    Family family = Family.of(probe.declaredGeometryType());
+    switch (family) {
+      case POINT -> c.addAll(List.of("-nlt", "MULTIPOINT"));
+      case LINE -> c.addAll(List.of("-nlt", "MULTILINESTRING"));
+      case POLYGON -> c.addAll(List.of("-nlt", "MULTIPOLYGON"));
+      case OTHER -> {
+        if (anyCurve()) {
+          c.addAll(List.of("-nlt", "CONVERT_TO_LINEAR"));
+        }
+        c.addAll(List.of("-nlt", "PROMOTE_TO_MULTI"));
+      }
+    }
+    if (repairs()) {
+      c.add("-makevalid");
+    }
+    return c;
+  }
+}

@@ -1,0 +1,298 @@
+package io.geomachine.worker.vector.prepare;
+
+import io.geomachine.core.job.vector.ProcessVectorJob;
+import io.geomachine.core.job.vector.VectorManifest;
+import io.geomachine.core.job.vector.VectorParameters;
+import io.geomachine.core.process.ProcessRunner;
+import io.geomachine.core.repository.JobArtifactRepository;
+import io.geomachine.core.storage.BlobStore;
+import io.geomachine.core.task.TaskFailure;
+import io.geomachine.core.task.TaskHandler;
+import io.geomachine.core.task.TaskInput;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * Stage 1 of {@code process_vector}: reads the source file, normalises it in one ogr2ogr pass and
+ * writes COPY-format chunks plus the {@link VectorManifest} to the temp container. Everything local
+ * lives in one working folder that is deleted afterwards; on failure the chunks written so far are
+ * deleted too (and the recorded prefix lets the janitor finish the job if this process dies).
+ */
+public final class VectorPrepareHandler implements TaskHandler {
+  private static final Duration DB_TIMEOUT = Duration.ofSeconds(30);
+  private static final Duration OGR_TIMEOUT = Duration.ofHours(4);
+
+  private final Pool pool;
+  private final BlobStore store;
+  private final String tempContainer;
+  private final Path workRoot;
+  private final JobArtifactRepository artifacts = new JobArtifactRepository();
+
+  public VectorPrepareHandler(Pool pool, BlobStore store, String tempContainer, Path workRoot) {
+    this.pool = pool;
+    this.store = store;
+    this.tempContainer = tempContainer;
+    this.workRoot = workRoot;
+  }
+
+  @Override
+  public String taskType() {
+    return ProcessVectorJob.PREPARE_TASK;
+  }
+
+  @Override
+  public JsonObject handle(TaskInput input) throws Exception {
+    JsonObject p = input.parameters();
+    String container = p.getString("container_name");
+    String blob = p.getString("blob_name");
+    String display = container + "/" + blob;
+    SourceFormat format = SourceFormat.detect(blob, p.getString("file_extension"));
+    String table = p.getString("table_name");
+    boolean overwrite = p.getBoolean("overwrite", false);
+    if (!overwrite && tableExists(p.getString("schema", "geo"), table)) {
+      throw TaskFailure.permanent(
+          "TABLE_EXISTS",
+          "table geo." + table + " exists already; submit with overwrite=true to replace it");
+    }
+    Files.createDirectories(workRoot);
+    Path dir = Files.createTempDirectory(workRoot, "vector-prepare-");
+    boolean wroteChunks = false;
+    try {
+      JsonObject converter = p.getJsonObject("converter_params", new JsonObject());
+      SourceFiles.LocalSource source =
+          SourceFiles.fetch(store, container, blob, format, converter, dir);
+      LayerProbe probe = probe(source, converter, dir, display);
+      if (!probe.hasFeatures()) {
+        throw TaskFailure.permanent(
+            "EMPTY_LAYER", display + ": layer '" + probe.layer() + "' has no features");
+      }
+      String declaredCrs = p.getString("source_crs");
+      String assumedCrs = null;
+      if (!probe.hasCrs()) {
+        assumedCrs = declaredCrs != null ? declaredCrs : csvDefaultCrs(format);
+        if (assumedCrs == null) {
+          throw TaskFailure.permanent(
+              "CRS_MISSING",
+              display
+                  + ": layer '"
+                  + probe.layer()
+                  + "' declares no coordinate reference system (a shapefile without .prj?);"
+                  + " submit with source_crs, e.g. EPSG:4326");
+        }
+      }
+      boolean arcgis = p.getBoolean("arcgis_mode", false);
+      String geometryColumn = VectorParameters.geometryColumn(arcgis);
+      List<VectorManifest.Column> columns =
+          columns(probe, geometryColumn, p.getBoolean("rename_colliding_columns", false));
+      JsonArray indexes = IndexSpecs.resolve(p.getJsonArray("indexes", new JsonArray()), columns);
+      JsonObject geometryParams = p.getJsonObject("geometry_params", new JsonObject());
+      boolean keepZ = geometryParams.getBoolean("keep_z", false) && probe.hasZ();
+      boolean keepM = geometryParams.getBoolean("keep_m", false) && probe.hasM();
+      Normalisation normalisation =
+          new Normalisation(
+              source.dataset(),
+              probe.layer(),
+              source.openOptions(),
+              probe,
+              assumedCrs,
+              keepZ,
+              keepM);
+      Path dump = dir.resolve("dump.sql");
+      ProcessRunner.Result r =
+          ProcessRunner.run(normalisation.command(dump), Map.of(), OGR_TIMEOUT, null);
+      if (!r.ok()) {
+        throw ogrFailure(r, normalisation, display);
+      }
+      String jobId = input.jobId();
+      String prefix = VectorManifest.prefix(jobId);
+      store.ensureContainer(tempContainer);
+      artifacts
+          .record(pool, jobId, tempContainer, prefix, VectorManifest.ARTIFACT_KIND)
+          .await()
+          .atMost(DB_TIMEOUT);
+      wroteChunks = true;
+      store.deletePrefix(tempContainer, prefix); // a previous attempt's chunks
+      List<VectorManifest.Chunk> chunks = new ArrayList<>();
+      boolean[] dateLike = new boolean[columns.size() + 1];
+      for (int i = 0; i < columns.size(); i++) {
+        dateLike[i + 1] = PgTypes.isDateLike(columns.get(i).pgType());
+      }
+      CopyChunker.Result split =
+          new CopyChunker(
+                  dateLike,
+                  p.getInteger("chunk_size", ProcessVectorJob.DEFAULT_CHUNK_SIZE),
+                  dir,
+                  (index, file, rows) -> {
+                    String name = VectorManifest.chunkBlobName(jobId, index);
+                    store.upload(tempContainer, name, file, "text/tab-separated-values");
+                    Files.delete(file);
+                    chunks.add(
+                        new VectorManifest.Chunk(
+                            index, name, rows, VectorManifest.batchId(jobId, index)));
+                  })
+              .split(dump);
+      Files.delete(dump);
+      if (split.rows() == 0) {
+        throw TaskFailure.permanent(
+            "EMPTY_LAYER",
+            display + ": no feature of layer '" + probe.layer() + "' has a geometry");
+      }
+      String geometryType =
+          GeometryTypes.postgisType(
+              split.baseTypes(),
+              split.anyZ(),
+              split.anyM(),
+              p.getString("mixed_geometry", VectorParameters.MIXED_PROMOTE),
+              display);
+      VectorManifest manifest =
+          new VectorManifest(
+              jobId,
+              display,
+              probe.driver(),
+              probe.hasCrs() ? crsLabel(probe) : assumedCrs.toUpperCase(java.util.Locale.ROOT),
+              "geo",
+              table,
+              VectorManifest.stagingTableName(jobId),
+              geometryColumn,
+              geometryType,
+              4326,
+              GeometryTypes.coordDimension(split.anyZ(), split.anyM()),
+              columns,
+              split.rows(),
+              split.droppedNullOrEmpty(),
+              null,
+              chunks,
+              overwrite,
+              arcgis,
+              indexes,
+              p.getString("collection_id", "system-vectors"),
+              p.getString("item_id") != null ? p.getString("item_id") : table);
+      store.uploadBytes(
+          tempContainer,
+          VectorManifest.blobName(jobId),
+          manifest.toJson().encodePrettily().getBytes(StandardCharsets.UTF_8),
+          "application/json");
+      return new JsonObject().put("manifest", manifest.toJson());
+    } catch (Exception e) {
+      if (wroteChunks) {
+        try {
+          store.deletePrefix(tempContainer, VectorManifest.prefix(input.jobId()));
+        } catch (RuntimeException cleanup) {
+          e.addSuppressed(cleanup); // the janitor removes the recorded prefix later
+        }
+      }
+      throw e;
+    } finally {
+      deleteTree(dir);
+    }
+  }
+
+  private static LayerProbe probe(
+      SourceFiles.LocalSource source, JsonObject converter, Path dir, String display)
+      throws Exception {
+    try {
+      return LayerProbe.run(
+          source.dataset(), converter.getString("layer_name"), source.openOptions(), dir, display);
+    } catch (TaskFailure f) {
+      if (f.code().equals("NO_GEOMETRY") && source.format() == SourceFormat.CSV) {
+        String where =
+            converter.containsKey("wkt_column")
+                ? "a WKT column '" + converter.getString("wkt_column") + "'"
+                : converter.containsKey("lat_name")
+                    ? "columns '"
+                        + converter.getString("lat_name")
+                        + "' (lat_name) and '"
+                        + converter.getString("lon_name")
+                        + "' (lon_name)"
+                    : "lat/lon columns or a WKT column (name them with converter_params)";
+        throw TaskFailure.permanent("NO_GEOMETRY", display + ": the CSV has no " + where);
+      }
+      throw f;
+    }
+  }
+
+  /** A CSV's coordinates are WGS 84 longitude/latitude unless source_crs says otherwise. */
+  private static String csvDefaultCrs(SourceFormat format) {
+    return format == SourceFormat.CSV ? "EPSG:4326" : null;
+  }
+
+  /** The CRS for the source_crs column (VARCHAR(50)): its authority code, else its name. */
+  private static String crsLabel(LayerProbe probe) {
+    String label = probe.crsId() != null ? probe.crsId() : probe.crsName();
+    return label.length() > 50 ? label.substring(0, 50) : label;
+  }
+
+  static List<VectorManifest.Column> columns(
+      LayerProbe probe, String geometryColumn, boolean renameColliding) throws TaskFailure {
+    List<String> names =
+        ColumnNames.cleanAll(
+            probe.fields().stream().map(LayerProbe.Field::name).toList(),
+            geometryColumn,
+            renameColliding);
+    List<VectorManifest.Column> columns = new ArrayList<>();
+    for (int i = 0; i < names.size(); i++) {
+      LayerProbe.Field f = probe.fields().get(i);
+      columns.add(
+          new VectorManifest.Column(names.get(i), f.name(), PgTypes.of(f.type(), f.subtype())));
+    }
+    return columns;
+  }
+
+  private static TaskFailure ogrFailure(
+      ProcessRunner.Result r, Normalisation normalisation, String display) {
+    String out = r.output();
+    if (r.timedOut()) {
+      return new TaskFailure("OGR_TIMEOUT", display + ": " + r.describeFailure(), true);
+    }
+    if (out.contains("Failed to reproject") || out.contains("Failed to transform")) {
+      return TaskFailure.permanent(
+          "REPROJECTION_FAILED",
+          display
+              + ": coordinates cannot be transformed to EPSG:4326 (is the CRS right?): "
+              + r.describeFailure());
+    }
+    if (normalisation.repairs() && out.contains("Unable to write feature")) {
+      return TaskFailure.permanent(
+          "GEOMETRY_UNREPAIRABLE",
+          display
+              + ": a geometry stays invalid or changes type after repair: "
+              + r.describeFailure());
+    }
+    return TaskFailure.permanent("FILE_UNREADABLE", display + ": " + r.describeFailure());
+  }
+
+  private boolean tableExists(String schema, String table) {
+    return pool.preparedQuery(
+            "SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n"
+                + " ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relname = $2)")
+        .execute(Tuple.of(schema, table))
+        .await()
+        .atMost(DB_TIMEOUT)
+        .iterator()
+        .next()
+        .getBoolean(0);
+  }
+
+  private static void deleteTree(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> all = Files.walk(dir)) {
+      for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+}

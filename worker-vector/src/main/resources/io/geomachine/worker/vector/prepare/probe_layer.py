@@ -1,0 +1,92 @@
+"""Schema-only probe of one vector layer (GDAL 3.6 has no `ogrinfo -json`).
+
+Usage: probe_layer.py <path> <layer name or ''> [open option ...]
+Prints one JSON object: the driver, the chosen layer's geometry type, Z/M, CRS, fields and whether it
+has features; or {"error": CODE, "message": ...}. Reads at most SAMPLE features.
+"""
+import json
+import sys
+
+from osgeo import gdal, ogr, osr
+
+SAMPLE = 1000
+
+
+def fail(code, message):
+    print(json.dumps({"error": code, "message": message}))
+    sys.exit(0)
+
+
+def crs(sr):
+    if sr is None:
+        return None
+    sr = sr.Clone()
+    sr.AutoIdentifyEPSG()
+    auth, code = sr.GetAuthorityName(None), sr.GetAuthorityCode(None)
+    if auth and code:
+        return {"id": auth.upper() + ":" + code, "name": sr.GetName()}
+    return {"id": None, "name": sr.GetName() or "unnamed CRS"}
+
+
+def main():
+    gdal.UseExceptions()
+    path, wanted = sys.argv[1], sys.argv[2] or None
+    try:
+        ds = gdal.OpenEx(path, gdal.OF_VECTOR | gdal.OF_READONLY, open_options=sys.argv[3:])
+    except RuntimeError as e:
+        fail("FILE_UNREADABLE", str(e).strip())
+    if ds is None or ds.GetLayerCount() == 0:
+        fail("FILE_UNREADABLE", "GDAL finds no vector layer in it")
+    layers = [ds.GetLayer(i) for i in range(ds.GetLayerCount())]
+    names = [lyr.GetName() for lyr in layers]
+    if wanted is not None:
+        if wanted not in names:
+            fail("LAYER_NOT_FOUND", "no layer '%s'; layers: %s" % (wanted, ", ".join(names)))
+        layer = layers[names.index(wanted)]
+        if layer.GetLayerDefn().GetGeomFieldCount() == 0:
+            fail("NO_GEOMETRY", "layer '%s' has no geometry column" % wanted)
+    else:
+        spatial = [lyr for lyr in layers if lyr.GetLayerDefn().GetGeomFieldCount() > 0]
+        if not spatial:
+            fail("NO_GEOMETRY", "no layer has a geometry column (layers: %s)" % ", ".join(names))
+        layer = spatial[0]
+    defn = layer.GetLayerDefn()
+    fields = []
+    for i in range(defn.GetFieldCount()):
+        fd = defn.GetFieldDefn(i)
+        fields.append({
+            "name": fd.GetName(),
+            "type": ogr.GetFieldTypeName(fd.GetType()),
+            "subtype": ogr.GetFieldSubTypeName(fd.GetSubType()),
+            "width": fd.GetWidth(),
+            "precision": fd.GetPrecision(),
+        })
+    declared = layer.GetGeomType()
+    types, has_z, has_m, count = set(), ogr.GT_HasZ(declared), ogr.GT_HasM(declared), 0
+    layer.ResetReading()
+    for feature in layer:
+        count += 1
+        g = feature.GetGeometryRef()
+        if g is not None:
+            t = g.GetGeometryType()
+            types.add(ogr.GeometryTypeToName(ogr.GT_Flatten(t)))
+            has_z = has_z or ogr.GT_HasZ(t)
+            has_m = has_m or ogr.GT_HasM(t)
+        if count >= SAMPLE:
+            break
+    print(json.dumps({
+        "driver": ds.GetDriver().ShortName,
+        "layers": names,
+        "layer": layer.GetName(),
+        "geometry_type": ogr.GeometryTypeToName(ogr.GT_Flatten(declared)),
+        "geometry_type_code": ogr.GT_Flatten(declared),
+        "sampled_types": sorted(types),
+        "has_z": bool(has_z),
+        "has_m": bool(has_m),
+        "has_features": count > 0,
+        "crs": crs(layer.GetSpatialRef()),
+        "fields": fields,
+    }))
+
+
+main()

@@ -1,0 +1,91 @@
+package io.geomachine.worker.vector.prepare;
+
+import io.geomachine.core.job.vector.VectorManifest;
+import io.geomachine.core.storage.BlobStore;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Reads chunk files back: COPY TEXT rows into maps of column name to value (null for \N). */
+final class Chunks {
+  private Chunks() {}
+
+  static List<Map<String, String>> rows(BlobStore store, String container, VectorManifest m) {
+    List<Map<String, String>> rows = new ArrayList<>();
+    for (VectorManifest.Chunk c : m.chunks()) {
+      String text = new String(store.downloadBytes(container, c.blob()), StandardCharsets.UTF_8);
+      String[] lines = text.split("\n", -1);
+      if (!lines[lines.length - 1].isEmpty()) {
+        throw new AssertionError("a chunk ends with a newline");
+      }
+      if (lines.length - 1 != c.rows()) {
+        throw new AssertionError("chunk " + c.index() + " has " + (lines.length - 1) + " rows");
+      }
+      for (int l = 0; l < lines.length - 1; l++) {
+        String[] fields = lines[l].split("\t", -1);
+        if (fields.length != m.columns().size() + 1) {
+          throw new AssertionError("row with " + fields.length + " fields: " + lines[l]);
+        }
+        Map<String, String> row = new LinkedHashMap<>();
+        row.put(m.geometryColumn(), fields[0]);
+        for (int i = 0; i < m.columns().size(); i++) {
+          row.put(m.columns().get(i).name(), unescape(fields[i + 1]));
+        }
+        rows.add(row);
+      }
+    }
+    return rows;
+  }
+
+  static String unescape(String field) {
+    if (field.equals("\\N")) {
+      return null;
+    }
+    StringBuilder b = new StringBuilder(field.length());
+    for (int i = 0; i < field.length(); i++) {
+      char c = field.charAt(i);
+      if (c == '\\') {
+        char n = field.charAt(++i);
+        b.append(n == 't' ? '\t' : n == 'n' ? '\n' : n == 'r' ? '\r' : n);
+      } else {
+        b.append(c);
+      }
+    }
+    return b.toString();
+  }
+
+  /** The first point's coordinates of a hex EWKB MULTIPOINT (with SRID). */
+  static double[] firstPoint(String hexEwkb) {
+    ByteBuffer b = ByteBuffer.wrap(HexFormat.of().parseHex(hexEwkb));
+    b.order(b.get() == 1 ? ByteOrder.LITTLE_ENDIAN : ByteOrder.BIG_ENDIAN);
+    int type = b.getInt();
+    if ((type & 0x20000000) != 0) {
+      b.getInt();
+    }
+    b.getInt(); // member count
+    b.order(b.get() == 1 ? ByteOrder.LITTLE_ENDIAN : ByteOrder.BIG_ENDIAN);
+    int pointType = b.getInt();
+    int iso = (pointType & 0x0FFFFFFF) / 1000;
+    boolean z = (pointType & 0x80000000) != 0 || iso == 1 || iso == 3;
+    boolean m = (pointType & 0x40000000) != 0 || iso == 2 || iso == 3;
+    int dims = 2 + (z ? 1 : 0) + (m ? 1 : 0);
+    double[] xy = new double[dims];
+    for (int i = 0; i < dims; i++) {
+      xy[i] = b.getDouble();
+    }
+    return xy;
+  }
+
+  /** The SRID of a hex EWKB geometry (0 when none). */
+  static int srid(String hexEwkb) {
+    ByteBuffer b = ByteBuffer.wrap(HexFormat.of().parseHex(hexEwkb));
+    b.order(b.get() == 1 ? ByteOrder.LITTLE_ENDIAN : ByteOrder.BIG_ENDIAN);
+    int type = b.getInt();
+    return (type & 0x20000000) != 0 ? b.getInt() : 0;
+  }
+}

@@ -1,0 +1,107 @@
+package io.geomachine.worker.vector.prepare;
+
+import io.geomachine.core.admin.AdminTestSupport;
+import io.geomachine.core.job.vector.ProcessVectorJob;
+import io.geomachine.core.job.vector.VectorManifest;
+import io.geomachine.core.storage.BlobStore;
+import io.geomachine.core.task.TaskFailure;
+import io.geomachine.core.task.TaskInput;
+import io.geomachine.core.testing.Sql;
+import io.geomachine.core.testing.TestDatabase;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Runs the prepare handler as a worker would, against real PostgreSQL (artifact records, table
+ * checks) and Azurite (source and temp containers).
+ */
+final class PrepareHarness implements AutoCloseable {
+  static final String BRONZE = "test-vector-bronze";
+  static final String TEMP = "test-vector-temp";
+
+  final TestDatabase db;
+  final BlobStore store = AdminTestSupport.blobStore();
+  final Path work;
+  final Path files;
+  final String run = UUID.randomUUID().toString().substring(0, 8);
+  private final VectorPrepareHandler handler;
+
+  PrepareHarness(String database) throws Exception {
+    db = TestDatabase.recreate(database);
+    store.ensureContainer(BRONZE);
+    work = Files.createTempDirectory("vector-prepare-work");
+    files = Files.createTempDirectory("vector-prepare-files");
+    handler = new VectorPrepareHandler(db.pool(), store, TEMP, work);
+  }
+
+  /** Uploads a local file to the bronze container under this run's prefix; its blob name. */
+  String upload(Path file) {
+    return upload(file, file.getFileName().toString());
+  }
+
+  String upload(Path file, String name) {
+    String blob = run + "/" + name;
+    store.upload(BRONZE, blob, file, null);
+    return blob;
+  }
+
+  /** Job parameters for a blob, validated like the gateway does, with {@code extra} on top. */
+  JsonObject params(String blob, JsonObject extra) {
+    JsonObject raw =
+        new JsonObject()
+            .put("container_name", BRONZE)
+            .put("blob_name", blob)
+            .put("table_name", "t_" + run.replace('-', '_'));
+    raw.mergeIn(extra);
+    return new ProcessVectorJob().parameters().validate(raw).all();
+  }
+
+  /** Runs prepare as a new job; the manifest it returned (checked against the stored one). */
+  VectorManifest prepare(JsonObject params) throws Exception {
+    String jobId = Sql.newJobId();
+    Sql.insertJob(db.pool(), jobId, "processing", 1, 3);
+    JsonObject result =
+        handler.handle(
+            new TaskInput(UUID.randomUUID().toString(), jobId, "process_vector", 1, "0", params));
+    VectorManifest m = VectorManifest.fromJson(result.getJsonObject("manifest"));
+    VectorManifest stored =
+        VectorManifest.fromJson(
+            new JsonObject(new String(store.downloadBytes(TEMP, VectorManifest.blobName(jobId)))));
+    if (!stored.equals(m)) {
+      throw new AssertionError("the stored manifest differs from the task result");
+    }
+    return m;
+  }
+
+  /** Runs prepare expecting a failure; the failure, after checking nothing was left behind. */
+  TaskFailure fails(JsonObject params) throws Exception {
+    String jobId = Sql.newJobId();
+    Sql.insertJob(db.pool(), jobId, "processing", 1, 3);
+    try {
+      handler.handle(
+          new TaskInput(UUID.randomUUID().toString(), jobId, "process_vector", 1, "0", params));
+    } catch (TaskFailure f) {
+      if (!store.list(TEMP, VectorManifest.prefix(jobId)).isEmpty()) {
+        throw new AssertionError("chunks left behind after " + f.code());
+      }
+      if (Files.list(work).findAny().isPresent()) {
+        throw new AssertionError("local files left behind after " + f.code());
+      }
+      return f;
+    }
+    throw new AssertionError("prepare succeeded");
+  }
+
+  List<Map<String, String>> rows(VectorManifest m) {
+    return Chunks.rows(store, TEMP, m);
+  }
+
+  @Override
+  public void close() {
+    db.close();
+  }
+}
