@@ -1,5 +1,6 @@
 package io.geomachine.gateway;
 
+import io.geomachine.core.config.JanitorPassesConfig;
 import io.geomachine.core.config.OutboxConfig;
 import io.geomachine.core.config.TaskRunConfig;
 import io.smallrye.config.ConfigMapping;
@@ -21,15 +22,10 @@ public interface GatewayConfig {
   /** Retry settings the cleanup API's task watchdog uses (keep equal to the janitor's). */
   TaskRunConfig tasks();
 
-  /** Thresholds of the janitor passes the cleanup API runs on demand. */
-  CleanupConfig cleanup();
-
-  interface CleanupConfig {
-    /** How long a job may sit at a finished stage, or queued, before its message counts as lost. */
-    @WithDefault("120s")
-    java.time.Duration stalledFor();
-
-    @WithDefault("500")
-    int limit();
-  }
+  /**
+   * Thresholds of the janitor passes the cleanup API runs on demand ({@code
+   * geomachine.gateway.cleanup.<pass>.*}; keep equal to the janitor's {@code
+   * geomachine.janitor.<pass>.*}).
+   */
+  JanitorPassesConfig cleanup();
 }

@@ -74,10 +74,7 @@ public class GatewayEngine {
   @Produces
   @Singleton
   JanitorPasses janitorPasses(Engine engine, GatewayConfig config) {
-    return engine.janitorPasses(
-        config.tasks().retryPolicy(),
-        new JanitorPasses.Settings(
-            (int) config.cleanup().stalledFor().toSeconds(), config.cleanup().limit()));
+    return engine.janitorPasses(config.tasks().retryPolicy(), config.cleanup().toSettings());
   }
 
   void onStart(@Observes StartupEvent event, Engine engine, Vertx vertx, MeterRegistry metrics) {

@@ -2,8 +2,7 @@ package io.geomachine.janitor;
 
 import io.geomachine.core.engine.DeadLetterOffice;
 import io.geomachine.core.engine.Engine;
-import io.geomachine.core.engine.LeaseWatchdog;
-import io.geomachine.core.engine.OrphanDetector;
+import io.geomachine.core.engine.JanitorPasses;
 import io.geomachine.core.job.JobRegistry;
 import io.geomachine.core.messaging.Destination;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -48,20 +47,14 @@ public class JanitorEngine {
 
   @Produces
   @Singleton
-  OrphanDetector orphanDetector(Engine engine) {
-    return engine.orphanDetector();
-  }
-
-  @Produces
-  @Singleton
   DeadLetterOffice deadLetterOffice(Engine engine) {
     return engine.deadLetterOffice();
   }
 
   @Produces
   @Singleton
-  LeaseWatchdog leaseWatchdog(Engine engine, JanitorConfig config) {
-    return engine.leaseWatchdog(config.tasks().retryPolicy());
+  JanitorPasses janitorPasses(Engine engine, JanitorConfig config) {
+    return engine.janitorPasses(config.tasks().retryPolicy(), config.toSettings());
   }
 
   void onStart(@Observes StartupEvent event, Engine engine, Vertx vertx, MeterRegistry metrics) {

@@ -7,7 +7,6 @@ import io.geomachine.core.messaging.JobMessage;
 import io.geomachine.core.messaging.MessageFormatException;
 import io.geomachine.core.messaging.TaskMessage;
 import io.geomachine.core.model.DeadLetteredMessage;
-import io.geomachine.core.model.JobStatus;
 import io.geomachine.core.repository.DeadLetterRepository;
 import io.geomachine.core.repository.DeadLetterRepository.NewDeadLetter;
 import io.geomachine.core.repository.JobRepository;
@@ -221,17 +220,8 @@ public final class DeadLetterOffice {
   }
 
   private Uni<Action> failJob(SqlClient c, String jobId, String error) {
-    return jobs.fail(c, jobId, JobStatus.QUEUED, error, null)
-        .chain(
-            job ->
-                job != null
-                    ? Uni.createFrom().item(job)
-                    : jobs.fail(c, jobId, JobStatus.PROCESSING, error, null))
-        .chain(
-            job ->
-                job == null
-                    ? Uni.createFrom().item(Action.JOB_NOT_OPEN)
-                    : tasks.cancelNotStarted(c, jobId).replaceWith(Action.JOB_FAILED));
+    return JobFailing.failOpen(c, jobs, tasks, jobId, error, false)
+        .map(failed -> failed.job() == null ? Action.JOB_NOT_OPEN : Action.JOB_FAILED);
   }
 
   /** A page of dead letters, newest first. */

@@ -61,6 +61,8 @@ public final class Engine {
         new OutboxRelay(
             pool,
             outbox,
+            jobs,
+            tasks,
             senders.keySet(),
             (destination, payload) -> {
               Function<JsonObject, Uni<Void>> sender = senders.get(destination);
@@ -169,7 +171,8 @@ public final class Engine {
   }
 
   public OrphanDetector orphanDetector() {
-    return new OrphanDetector(pool, jobs, outbox, new JanitorRunRepository(), this::wakeRelay);
+    return new OrphanDetector(
+        pool, registry, jobs, tasks, outbox, new JanitorRunRepository(), this::wakeRelay);
   }
 
   public LeaseWatchdog leaseWatchdog(RetryPolicy retryPolicy) {
@@ -177,8 +180,18 @@ public final class Engine {
         pool, registry, tasks, outbox, new JanitorRunRepository(), retryPolicy, this::wakeRelay);
   }
 
+  public JobHealth jobHealth() {
+    return new JobHealth(
+        pool, coreMachine(), jobs, tasks, new JanitorRunRepository(), this::wakeRelay);
+  }
+
+  public StaleJobs staleJobs() {
+    return new StaleJobs(pool, jobs, tasks, new JanitorRunRepository());
+  }
+
   public JanitorPasses janitorPasses(RetryPolicy retryPolicy, JanitorPasses.Settings settings) {
-    return new JanitorPasses(pool, leaseWatchdog(retryPolicy), orphanDetector(), settings);
+    return new JanitorPasses(
+        pool, leaseWatchdog(retryPolicy), orphanDetector(), jobHealth(), staleJobs(), settings);
   }
 
   /** Records and fails what the broker dead-lettered; lists and re-drives dead letters. */
