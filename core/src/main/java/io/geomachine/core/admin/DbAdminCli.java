@@ -192,7 +192,7 @@ public final class DbAdminCli {
     return m;
   }
 
-  static BlobSettings blobs(Map<String, String> env) {
+  public static BlobSettings blobs(Map<String, String> env) {
     String endpoint = env.get("GEOMACHINE_ADMIN_BLOB_ENDPOINT");
     if (endpoint != null && !endpoint.isBlank()) {
       return new BlobSettings(null, endpoint, env.get("GEOMACHINE_ADMIN_BLOB_CLIENT_ID"));

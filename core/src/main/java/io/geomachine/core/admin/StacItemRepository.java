@@ -10,7 +10,7 @@ import io.vertx.mutiny.sqlclient.Tuple;
  */
 final class StacItemRepository {
   /** The item property that names the job that produced an item. */
-  static final String JOB_ID_PROPERTY = "app:job_id";
+  static final String JOB_ID_PROPERTY = io.geomachine.core.stac.StacCatalog.JOB_ID_PROPERTY;
 
   Uni<Long> count(SqlClient c) {
     return c.query("SELECT count(*) AS n FROM pgstac.items")

@@ -1,5 +1,7 @@
 package io.geomachine.core.admin;
 
+import io.geomachine.core.stac.StacCatalog;
+import io.geomachine.core.stac.StacDocuments;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
@@ -11,9 +13,9 @@ import java.util.List;
  * empty.
  */
 final class SystemCollections {
-  static final String VECTORS = "system-vectors";
-  static final String RASTERS = "system-rasters";
-  static final List<String> IDS = List.of(VECTORS, RASTERS);
+  static final String VECTORS = StacCatalog.SYSTEM_COLLECTIONS.get(0);
+  static final String RASTERS = StacCatalog.SYSTEM_COLLECTIONS.get(1);
+  static final List<String> IDS = StacCatalog.SYSTEM_COLLECTIONS;
 
   private SystemCollections() {}
 
@@ -35,32 +37,11 @@ final class SystemCollections {
 
   private static JsonObject collection(
       String id, String title, String description, String assetType, String mediaType) {
-    return new JsonObject()
-        .put("id", id)
-        .put("type", "Collection")
-        .put("stac_version", "1.0.0")
-        .put("title", title)
-        .put("description", description)
-        .put("license", "proprietary")
-        .put(
-            "extent",
-            new JsonObject()
-                .put(
-                    "spatial",
-                    new JsonObject()
-                        .put(
-                            "bbox",
-                            new JsonArray()
-                                .add(new JsonArray().add(-180).add(-90).add(180).add(90))))
-                .put(
-                    "temporal",
-                    new JsonObject()
-                        .put("interval", new JsonArray().add(new JsonArray().addNull().addNull()))))
+    return StacDocuments.collection(id, title, description, StacDocuments.world(), null)
         .put(
             "summaries",
             new JsonObject()
                 .put("asset_type", new JsonArray().add(assetType))
-                .put("media_type", new JsonArray().add(mediaType)))
-        .put("links", new JsonArray());
+                .put("media_type", new JsonArray().add(mediaType)));
   }
 }

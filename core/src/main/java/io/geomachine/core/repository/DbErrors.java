@@ -12,6 +12,11 @@ import java.util.Map;
 public final class DbErrors {
   private DbErrors() {}
 
+  /** A unique or primary-key violation (someone else inserted the same key first). */
+  public static boolean isUniqueViolation(Throwable t) {
+    return t instanceof PgException pg && "23505".equals(pg.getSqlState());
+  }
+
   public static Throwable translate(Throwable t) {
     if (t instanceof GeoMachineException) {
       return t;

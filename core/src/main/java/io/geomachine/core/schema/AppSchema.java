@@ -7,6 +7,7 @@ import io.geomachine.core.model.JanitorRun;
 import io.geomachine.core.model.JanitorRunStatus;
 import io.geomachine.core.model.JanitorRunType;
 import io.geomachine.core.model.Job;
+import io.geomachine.core.model.JobArtifact;
 import io.geomachine.core.model.JobStatus;
 import io.geomachine.core.model.OutboxMessage;
 import io.geomachine.core.model.PlatformRequestStatus;
@@ -38,7 +39,8 @@ public final class AppSchema {
           JanitorRun.class,
           OutboxMessage.class,
           DeadLetteredMessage.class,
-          StageProgress.class);
+          StageProgress.class,
+          JobArtifact.class);
 
   /**
    * Hand-written PL/pgSQL functions (resources next to this class), in creation order. Their

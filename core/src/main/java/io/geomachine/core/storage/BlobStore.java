@@ -1,6 +1,7 @@
 package io.geomachine.core.storage;
 
 import com.azure.core.credential.TokenCredential;
+import com.azure.core.util.BinaryData;
 import com.azure.core.util.Context;
 import com.azure.identity.DefaultAzureCredentialBuilder;
 import com.azure.identity.ManagedIdentityCredentialBuilder;
@@ -10,17 +11,21 @@ import com.azure.storage.blob.BlobServiceClient;
 import com.azure.storage.blob.BlobServiceClientBuilder;
 import com.azure.storage.blob.BlobServiceVersion;
 import com.azure.storage.blob.models.BlobErrorCode;
+import com.azure.storage.blob.models.BlobHttpHeaders;
 import com.azure.storage.blob.models.BlobItem;
 import com.azure.storage.blob.models.BlobListDetails;
 import com.azure.storage.blob.models.BlobProperties;
 import com.azure.storage.blob.models.BlobRequestConditions;
 import com.azure.storage.blob.models.BlobStorageException;
 import com.azure.storage.blob.models.ListBlobsOptions;
+import com.azure.storage.blob.options.BlobParallelUploadOptions;
 import com.azure.storage.blob.options.BlobUploadFromFileOptions;
 import com.azure.storage.common.policy.RequestRetryOptions;
 import com.azure.storage.common.policy.RetryPolicyType;
 import io.geomachine.core.error.ErrorCode;
 import io.geomachine.core.error.GeoMachineException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -31,10 +36,11 @@ import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
- * A small, blocking blob store over azure-storage-blob: what backups need and nothing more. Uploads
- * are append-only (a blob that exists is never overwritten). Errors become domain errors: an
- * unreachable store is {@link ErrorCode#BLOB_STORE_UNAVAILABLE}, a missing blob {@link
- * ErrorCode#NOT_FOUND}, an existing one on upload {@link ErrorCode#INVALID_STATE}.
+ * A small, blocking blob store over azure-storage-blob: what backups and the ETL need. {@link
+ * #uploadNew} is append-only (backups: a blob that exists is never overwritten); {@link #upload}
+ * replaces (idempotent ETL outputs). Errors become domain errors: an unreachable store is {@link
+ * ErrorCode#BLOB_STORE_UNAVAILABLE}, a missing blob {@link ErrorCode#NOT_FOUND}, an existing one on
+ * upload {@link ErrorCode#INVALID_STATE}.
  */
 public final class BlobStore {
   /**
@@ -110,6 +116,72 @@ public final class BlobStore {
     return find(container, name)
         .orElseThrow(
             () -> unavailable("blob " + name + " is missing right after its upload", null));
+  }
+
+  /**
+   * Writes a file to a blob, replacing one of the same name: outputs are idempotent (a re-run
+   * writes the same name again). {@code contentType} may be null.
+   */
+  public BlobEntry upload(String container, String name, Path file, String contentType) {
+    BlobClient blob = blob(container, name);
+    BlobUploadFromFileOptions options = new BlobUploadFromFileOptions(file.toString());
+    if (contentType != null) {
+      options.setHeaders(new BlobHttpHeaders().setContentType(contentType));
+    }
+    call(container, name, () -> blob.uploadFromFileWithResponse(options, TIMEOUT, Context.NONE));
+    return find(container, name)
+        .orElseThrow(
+            () -> unavailable("blob " + name + " is missing right after its upload", null));
+  }
+
+  /** Writes bytes to a blob (small documents: JSON sidecars, manifests), replacing it. */
+  public void uploadBytes(String container, String name, byte[] content, String contentType) {
+    BlobClient blob = blob(container, name);
+    BlobParallelUploadOptions options =
+        new BlobParallelUploadOptions(BinaryData.fromBytes(content));
+    if (contentType != null) {
+      options.setHeaders(new BlobHttpHeaders().setContentType(contentType));
+    }
+    call(container, name, () -> blob.uploadWithResponse(options, TIMEOUT, Context.NONE));
+  }
+
+  /** A whole blob's content (small documents only). */
+  public byte[] downloadBytes(String container, String name) {
+    return call(container, name, () -> blob(container, name).downloadContent().toBytes());
+  }
+
+  /** Deletes a blob; true when it existed. */
+  public boolean delete(String container, String name) {
+    return call(container, name, () -> blob(container, name).deleteIfExists());
+  }
+
+  /**
+   * Deletes every blob under {@code prefix} (which must name a folder, ending in '/'); the number
+   * deleted. Deleting again finds nothing and returns 0.
+   */
+  public int deletePrefix(String container, String prefix) {
+    if (prefix == null || prefix.length() < 2 || !prefix.endsWith("/")) {
+      throw new IllegalArgumentException("refusing to delete by a prefix that is not a folder");
+    }
+    int deleted = 0;
+    for (BlobEntry e : list(container, prefix)) {
+      if (delete(container, e.name())) {
+        deleted++;
+      }
+    }
+    return deleted;
+  }
+
+  /** The URL a client opens to read the blob (HTTPS in Azure; Azurite's HTTP URL locally). */
+  public String url(String container, String name) {
+    // getBlobUrl() encodes '/' as %2F, which some clients (GDAL's /vsicurl/) do not undo
+    StringBuilder url =
+        new StringBuilder(client.getBlobContainerClient(container).getBlobContainerUrl());
+    for (String segment : name.split("/", -1)) {
+      url.append('/')
+          .append(URLEncoder.encode(segment, StandardCharsets.UTF_8).replace("+", "%20"));
+    }
+    return url.toString();
   }
 
   /** Downloads a blob into a file (replacing the file). */

@@ -1,5 +1,6 @@
 package io.geomachine.core.admin;
 
+import io.geomachine.core.stac.StacDocuments;
 import io.geomachine.core.testing.Sql;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -63,28 +64,8 @@ public final class AdminFixtures {
 
   public static void createCollection(Pool pool, String id) {
     JsonObject c =
-        new JsonObject()
-            .put("id", id)
-            .put("type", "Collection")
-            .put("stac_version", "1.0.0")
-            .put("description", "test collection " + id)
-            .put("license", "proprietary")
-            .put(
-                "extent",
-                new JsonObject()
-                    .put(
-                        "spatial",
-                        new JsonObject()
-                            .put(
-                                "bbox",
-                                new JsonArray().add(new JsonArray().add(0).add(0).add(10).add(10))))
-                    .put(
-                        "temporal",
-                        new JsonObject()
-                            .put(
-                                "interval",
-                                new JsonArray().add(new JsonArray().addNull().addNull()))))
-            .put("links", new JsonArray());
+        StacDocuments.collection(
+            id, null, "test collection " + id, new double[] {0, 0, 10, 10}, null);
     Sql.update(pool, "SELECT pgstac.upsert_collection($1::jsonb)", c);
   }
 

@@ -34,7 +34,7 @@ class AppSchemaCatalogTest {
    * expected addition.
    */
   private static final Set<String> ADDED_TABLES =
-      Set.of("outbox", "stage_progress", "dead_letters");
+      Set.of("outbox", "stage_progress", "dead_letters", "job_artifacts");
 
   /** Other documented additions: present in the generated schema only. */
   private static final Set<String> ADDED_OBJECTS =

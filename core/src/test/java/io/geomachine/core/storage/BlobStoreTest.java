@@ -71,6 +71,28 @@ class BlobStoreTest {
   }
 
   @Test
+  void replacingUploadsSmallDocumentsUrlsAndPrefixDeletion() throws Exception {
+    BlobStore store = AdminTestSupport.blobStore();
+    store.ensureContainer(CONTAINER);
+    String prefix = "etl-" + UUID.randomUUID() + "/";
+    store.upload(CONTAINER, prefix + "x.tif", file("x", "one"), "image/tiff");
+    store.upload(CONTAINER, prefix + "x.tif", file("x2", "two!"), "image/tiff");
+    assertEquals(4, store.find(CONTAINER, prefix + "x.tif").orElseThrow().size(), "replaced");
+    store.uploadBytes(CONTAINER, prefix + "sub/doc.json", "{\"a\":1}".getBytes(), null);
+    assertEquals("{\"a\":1}", new String(store.downloadBytes(CONTAINER, prefix + "sub/doc.json")));
+    assertEquals(
+        store.endpoint() + "/" + CONTAINER + "/" + prefix + "x.tif",
+        store.url(CONTAINER, prefix + "x.tif"),
+        "a URL a client opens: the account endpoint, the container and the blob name");
+    assertThrows(IllegalArgumentException.class, () -> store.deletePrefix(CONTAINER, ""));
+    assertThrows(IllegalArgumentException.class, () -> store.deletePrefix(CONTAINER, "etl-"));
+    assertEquals(2, store.deletePrefix(CONTAINER, prefix));
+    assertEquals(List.of(), store.list(CONTAINER, prefix));
+    assertEquals(0, store.deletePrefix(CONTAINER, prefix), "deleting again finds nothing");
+    assertTrue(!store.delete(CONTAINER, prefix + "x.tif"));
+  }
+
+  @Test
   void anUnreachableStoreIsBlobStoreUnavailable() throws Exception {
     int port;
     try (ServerSocket s = new ServerSocket(0)) {

@@ -1,6 +1,7 @@
 package io.geomachine.worker.raster;
 
 import io.geomachine.core.config.OutboxConfig;
+import io.geomachine.core.config.StorageConfig;
 import io.geomachine.core.config.TaskRunConfig;
 import io.smallrye.config.ConfigMapping;
 
@@ -13,4 +14,6 @@ public interface RasterWorkerConfig {
   OutboxConfig outbox();
 
   TaskRunConfig tasks();
+
+  StorageConfig storage();
 }

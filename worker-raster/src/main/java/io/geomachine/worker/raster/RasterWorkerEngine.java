@@ -4,6 +4,7 @@ import io.geomachine.core.engine.Engine;
 import io.geomachine.core.engine.TaskConsumer;
 import io.geomachine.core.job.JobRegistry;
 import io.geomachine.core.messaging.Destination;
+import io.geomachine.core.storage.BlobStore;
 import io.geomachine.core.task.BenchmarkNoopHandler;
 import io.geomachine.core.task.HelloWorldHandlers;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -42,6 +43,13 @@ public class RasterWorkerEngine {
         JobRegistry.standard(),
         Map.of(Destination.JOBS, jobs::send, Destination.DEAD_LETTERS, deadLetters::send),
         config.outbox().toSettings());
+  }
+
+  /** Blob storage for sources and outputs (no connection is made until first use). */
+  @Produces
+  @Singleton
+  BlobStore blobStore(RasterWorkerConfig config) {
+    return BlobStore.connect(config.storage().toSettings());
   }
 
   @Produces
