@@ -38,7 +38,8 @@ public class CleanupResource {
           "type=task_watchdog retries or fails tasks whose lease expired; type=orphan_detector"
               + " re-sends the lost message of a stalled stage, an unstarted job or an unclaimed"
               + " task; type=job_health applies the failure policy of jobs whose stage has a"
-              + " failed task; type=stale_jobs fails jobs past the stale horizon (STALE_JOB). The"
+              + " failed task; type=stale_jobs fails jobs past the stale horizon (STALE_JOB);"
+              + " type=blob_cleanup deletes the recorded intermediate prefixes of ended jobs. The"
               + " pass is recorded in the history like a scheduled one.")
   @APIResponse(responseCode = "200", description = "What the pass did")
   @APIResponse(responseCode = "400", description = "INVALID_QUERY: unknown or missing type")
@@ -80,6 +81,9 @@ public class CleanupResource {
               out.getJsonObject("job_health")
                   .put("unchanged_for", config.cleanup().jobHealth().unchangedFor().toString());
               out.getJsonObject("stale_jobs").put("horizon", settings.staleHorizon().toString());
+              out.getJsonObject("blob_cleanup")
+                  .put("ended_for", config.cleanup().blobCleanup().endedFor().toString())
+                  .put("completed_for", config.cleanup().blobCleanup().completedFor().toString());
               return out;
             });
   }

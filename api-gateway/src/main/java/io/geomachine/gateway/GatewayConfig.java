@@ -2,6 +2,7 @@ package io.geomachine.gateway;
 
 import io.geomachine.core.config.JanitorPassesConfig;
 import io.geomachine.core.config.OutboxConfig;
+import io.geomachine.core.config.StorageConfig;
 import io.geomachine.core.config.TaskRunConfig;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -28,4 +29,9 @@ public interface GatewayConfig {
    * geomachine.janitor.<pass>.*}).
    */
   JanitorPassesConfig cleanup();
+
+  /**
+   * Blob storage, for the blob-cleanup pass run on demand ({@code geomachine.gateway.storage.*}).
+   */
+  StorageConfig storage();
 }

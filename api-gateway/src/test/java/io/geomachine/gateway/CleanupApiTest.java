@@ -46,7 +46,7 @@ class CleanupApiTest {
         .body("error.fields[0].field", equalTo("type"))
         .body(
             "error.fields[0].message",
-            containsString("task_watchdog, orphan_detector, job_health, stale_jobs"));
+            containsString("task_watchdog, orphan_detector, job_health, stale_jobs, blob_cleanup"));
   }
 
   @Test
@@ -105,7 +105,8 @@ class CleanupApiTest {
         .body("orphan_detector.stalled_for", equalTo("PT2M"))
         .body("orphan_detector.requeue_after", equalTo("PT15M"))
         .body("job_health.unchanged_for", equalTo("PT5M"))
-        .body("stale_jobs.horizon", equalTo("PT24H"));
+        .body("stale_jobs.horizon", equalTo("PT24H"))
+        .body("blob_cleanup.ended_for", equalTo("PT10M"));
   }
 
   @Test
@@ -119,8 +120,8 @@ class CleanupApiTest {
   }
 
   @Test
-  void theJobHealthAndStaleJobPassesRunOnDemand() {
-    for (String type : List.of("job_health", "stale_jobs")) {
+  void theJobHealthStaleJobAndBlobCleanupPassesRunOnDemand() {
+    for (String type : List.of("job_health", "stale_jobs", "blob_cleanup")) {
       given()
           .post("/api/cleanup/run?type=" + type)
           .then()

@@ -2,6 +2,7 @@ package io.geomachine.janitor;
 
 import io.geomachine.core.config.JanitorPassesConfig;
 import io.geomachine.core.config.OutboxConfig;
+import io.geomachine.core.config.StorageConfig;
 import io.geomachine.core.config.TaskRunConfig;
 import io.smallrye.config.ConfigMapping;
 
@@ -16,4 +17,7 @@ public interface JanitorConfig extends JanitorPassesConfig {
   TaskRunConfig tasks();
 
   OutboxConfig outbox();
+
+  /** Blob storage, for the blob-cleanup pass ({@code geomachine.janitor.storage.*}). */
+  StorageConfig storage();
 }

@@ -5,6 +5,7 @@ import io.geomachine.core.engine.Engine;
 import io.geomachine.core.engine.JanitorPasses;
 import io.geomachine.core.job.JobRegistry;
 import io.geomachine.core.messaging.Destination;
+import io.geomachine.core.storage.BlobStore;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
@@ -53,8 +54,16 @@ public class JanitorEngine {
 
   @Produces
   @Singleton
-  JanitorPasses janitorPasses(Engine engine, JanitorConfig config) {
-    return engine.janitorPasses(config.tasks().retryPolicy(), config.toSettings());
+  JanitorPasses janitorPasses(Engine engine, JanitorConfig config, BlobStore blobs) {
+    return engine.janitorPasses(
+        config.tasks().retryPolicy(), config.toSettings(), blobs::deletePrefix);
+  }
+
+  /** Blob storage for the blob-cleanup pass (no connection is made until first use). */
+  @Produces
+  @Singleton
+  BlobStore blobStore(JanitorConfig config) {
+    return BlobStore.connect(config.storage().toSettings());
   }
 
   void onStart(@Observes StartupEvent event, Engine engine, Vertx vertx, MeterRegistry metrics) {

@@ -57,6 +57,15 @@ public class JanitorSchedule {
     run(JanitorRunType.STALE_JOBS, config.staleJobs().enabled());
   }
 
+  @Scheduled(
+      identity = "blob-cleanup",
+      every = "${geomachine.janitor.blob-cleanup.interval}",
+      delayed = "${geomachine.janitor.blob-cleanup.interval}",
+      concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+  void blobCleanup() {
+    run(JanitorRunType.BLOB_CLEANUP, config.blobCleanup().enabled());
+  }
+
   private void run(JanitorRunType type, boolean enabled) {
     if (!enabled) {
       return;

@@ -20,6 +20,8 @@ public interface JanitorPassesConfig {
 
   StaleJobs staleJobs();
 
+  BlobCleanup blobCleanup();
+
   /** Tasks whose lease expired are retried or failed. */
   interface TaskWatchdog {
     @WithDefault("true")
@@ -90,6 +92,26 @@ public interface JanitorPassesConfig {
     int limit();
   }
 
+  /** Recorded intermediate prefixes (app.job_artifacts) of ended jobs are deleted. */
+  interface BlobCleanup {
+    @WithDefault("true")
+    boolean enabled();
+
+    @WithDefault("10m")
+    Duration interval();
+
+    /** How long after a job failed or was cancelled its prefixes are deleted. */
+    @WithDefault("10m")
+    Duration endedFor();
+
+    /** How long after a job completed the prefixes it left behind are deleted. */
+    @WithDefault("24h")
+    Duration completedFor();
+
+    @WithDefault("100")
+    int limit();
+  }
+
   default JanitorPasses.Settings toSettings() {
     return new JanitorPasses.Settings(
         taskWatchdog().limit(),
@@ -100,7 +122,11 @@ public interface JanitorPassesConfig {
         seconds(jobHealth().unchangedFor()),
         jobHealth().limit(),
         staleJobs().horizon(),
-        staleJobs().limit());
+        staleJobs().limit(),
+        new io.geomachine.core.engine.BlobCleanup.Thresholds(
+            seconds(blobCleanup().endedFor()),
+            seconds(blobCleanup().completedFor()),
+            blobCleanup().limit()));
   }
 
   private static int seconds(Duration d) {

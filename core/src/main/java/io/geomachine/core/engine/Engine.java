@@ -6,6 +6,7 @@ import io.geomachine.core.job.RetryPolicy;
 import io.geomachine.core.messaging.Destination;
 import io.geomachine.core.repository.DeadLetterRepository;
 import io.geomachine.core.repository.JanitorRunRepository;
+import io.geomachine.core.repository.JobArtifactRepository;
 import io.geomachine.core.repository.JobRepository;
 import io.geomachine.core.repository.OutboxRepository;
 import io.geomachine.core.repository.TaskRepository;
@@ -189,9 +190,22 @@ public final class Engine {
     return new StaleJobs(pool, jobs, tasks, new JanitorRunRepository());
   }
 
-  public JanitorPasses janitorPasses(RetryPolicy retryPolicy, JanitorPasses.Settings settings) {
+  public BlobCleanup blobCleanup(BlobCleanup.PrefixDeleter blobs) {
+    return new BlobCleanup(
+        pool, jobs, new JobArtifactRepository(), new JanitorRunRepository(), blobs);
+  }
+
+  /** Every janitor pass; {@code blobs} deletes the recorded prefixes (BlobStore::deletePrefix). */
+  public JanitorPasses janitorPasses(
+      RetryPolicy retryPolicy, JanitorPasses.Settings settings, BlobCleanup.PrefixDeleter blobs) {
     return new JanitorPasses(
-        pool, leaseWatchdog(retryPolicy), orphanDetector(), jobHealth(), staleJobs(), settings);
+        pool,
+        leaseWatchdog(retryPolicy),
+        orphanDetector(),
+        jobHealth(),
+        staleJobs(),
+        blobCleanup(blobs),
+        settings);
   }
 
   /** Records and fails what the broker dead-lettered; lists and re-drives dead letters. */

@@ -22,7 +22,8 @@ public final class JanitorPasses {
       int jobHealthUnchangedForSeconds,
       int jobHealthLimit,
       Duration staleHorizon,
-      int staleLimit) {}
+      int staleLimit,
+      BlobCleanup.Thresholds blobs) {}
 
   /** The passes that can run, in the order operators see them. */
   public static final List<JanitorRunType> RUNNABLE =
@@ -30,13 +31,15 @@ public final class JanitorPasses {
           JanitorRunType.TASK_WATCHDOG,
           JanitorRunType.ORPHAN_DETECTOR,
           JanitorRunType.JOB_HEALTH,
-          JanitorRunType.STALE_JOBS);
+          JanitorRunType.STALE_JOBS,
+          JanitorRunType.BLOB_CLEANUP);
 
   private final Pool pool;
   private final LeaseWatchdog watchdog;
   private final OrphanDetector orphans;
   private final JobHealth jobHealth;
   private final StaleJobs staleJobs;
+  private final BlobCleanup blobCleanup;
   private final JanitorRunRepository runs = new JanitorRunRepository();
   private final Settings settings;
 
@@ -46,12 +49,14 @@ public final class JanitorPasses {
       OrphanDetector orphans,
       JobHealth jobHealth,
       StaleJobs staleJobs,
+      BlobCleanup blobCleanup,
       Settings settings) {
     this.pool = pool;
     this.watchdog = watchdog;
     this.orphans = orphans;
     this.jobHealth = jobHealth;
     this.staleJobs = staleJobs;
+    this.blobCleanup = blobCleanup;
     this.settings = settings;
   }
 
@@ -70,9 +75,7 @@ public final class JanitorPasses {
       case JOB_HEALTH ->
           jobHealth.run(settings.jobHealthUnchangedForSeconds(), settings.jobHealthLimit());
       case STALE_JOBS -> staleJobs.run(settings.staleHorizon(), settings.staleLimit());
-      default ->
-          Uni.createFrom()
-              .failure(new IllegalArgumentException("pass " + type.sqlValue() + " cannot run yet"));
+      case BLOB_CLEANUP -> blobCleanup.run(settings.blobs());
     };
   }
 

@@ -46,6 +46,18 @@ public final class JobRepository {
   }
 
   /**
+   * The job's status, its row share-locked for this transaction (a re-run waits until it ends);
+   * null when there is no such job.
+   */
+  public Uni<String> statusForShare(SqlClient c, String jobId) {
+    return c.preparedQuery("SELECT status::text AS s FROM app.jobs WHERE job_id = $1 FOR SHARE")
+        .execute(Tuple.of(jobId))
+        .map(rs -> rs.rowCount() == 0 ? null : rs.iterator().next().getString("s"))
+        .onFailure()
+        .transform(DbErrors::translate);
+  }
+
+  /**
    * Moves a job from one status to another: the guarded transition. Null when the job was not in
    * {@code from}.
    */
