@@ -215,7 +215,7 @@ public final class Engine {
   }
 
   public MessageIntake intake() {
-    return new MessageIntake(pool, outbox, this::wakeRelay);
+    return new MessageIntake(pool, jobs, tasks, outbox, this::wakeRelay);
   }
 
   /** Called after every commit that wrote outbox rows: publish them now. */
