@@ -401,6 +401,24 @@ var commonEnv = [
     name: 'GEOMACHINE_QUEUES_DEAD_LETTERS'
     value: queueNames.deadLetters
   }
+  // The janitor's broker-DLQ consumer reads each queue's dead-letter sub-queue (Service Bus has no
+  // single DLQ address like Artemis); the other services ignore these.
+  {
+    name: 'GEOMACHINE_QUEUES_BROKER_DLQ'
+    value: '${queueNames.jobs}/$DeadLetterQueue'
+  }
+  {
+    name: 'GEOMACHINE_QUEUES_BROKER_DLQ_RASTER_TASKS'
+    value: '${queueNames.rasterTasks}/$DeadLetterQueue'
+  }
+  {
+    name: 'GEOMACHINE_QUEUES_BROKER_DLQ_VECTOR_TASKS'
+    value: '${queueNames.vectorTasks}/$DeadLetterQueue'
+  }
+  {
+    name: 'GEOMACHINE_QUEUES_BROKER_DLQ_DEAD_LETTERS'
+    value: '${queueNames.deadLetters}/$DeadLetterQueue'
+  }
   {
     // selects the user-assigned identity for azure-identity's ManagedIdentityCredential / DefaultAzureCredential
     name: 'AZURE_CLIENT_ID'

@@ -19,8 +19,9 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestQuery;
 
 /**
- * The janitor's passes for operators: run one now, see the latest runs. Both passes are safe (they
- * only re-send messages whose effect is guarded, or retry/fail tasks whose lease expired).
+ * The janitor's passes for operators: run one now, see the latest runs. Every pass is guarded like
+ * a scheduled one (a pass another replica is running is skipped), and each changes only what its
+ * thresholds select.
  */
 @Path("/api/cleanup")
 @Produces(MediaType.APPLICATION_JSON)
@@ -35,18 +36,21 @@ public class CleanupResource {
       summary = "Run a janitor pass now (safe)",
       description =
           "type=task_watchdog retries or fails tasks whose lease expired; type=orphan_detector"
-              + " re-sends the lost message of a stalled stage or an unstarted job. The pass is"
-              + " recorded in the history like a scheduled one.")
+              + " re-sends the lost message of a stalled stage, an unstarted job or an unclaimed"
+              + " task; type=job_health applies the failure policy of jobs whose stage has a"
+              + " failed task; type=stale_jobs fails jobs past the stale horizon (STALE_JOB);"
+              + " type=blob_cleanup deletes the recorded intermediate prefixes of ended jobs. The"
+              + " pass is recorded in the history like a scheduled one.")
   @APIResponse(responseCode = "200", description = "What the pass did")
   @APIResponse(responseCode = "400", description = "INVALID_QUERY: unknown or missing type")
   public Uni<JsonObject> run(@RestQuery String type) {
     QueryParams query = new QueryParams();
     JanitorRunType pass = query.oneOf("type", type, runnable(), JanitorRunType::sqlValue);
     if (pass == null) {
-      query.missing("type", "must name a pass: task_watchdog or orphan_detector");
+      query.missing("type", "must name a pass: " + RUNNABLE_NAMES);
     }
     query.requireValid();
-    return passes.run(pass);
+    return passes.runAndDescribe(pass);
   }
 
   @GET
@@ -66,11 +70,20 @@ public class CleanupResource {
                     .ifPresent(r -> pass.put("latest_run", view(r)));
                 out.put(type.sqlValue(), pass);
               }
+              JanitorPasses.Settings settings = passes.settings();
               out.getJsonObject("task_watchdog")
                   .put("lease", config.tasks().lease().toString())
                   .put("max_retries", config.tasks().maxRetries());
               out.getJsonObject("orphan_detector")
-                  .put("stalled_for", config.cleanup().stalledFor().toString());
+                  .put("stalled_for", config.cleanup().orphanDetector().stalledFor().toString())
+                  .put(
+                      "requeue_after", config.cleanup().orphanDetector().requeueAfter().toString());
+              out.getJsonObject("job_health")
+                  .put("unchanged_for", config.cleanup().jobHealth().unchangedFor().toString());
+              out.getJsonObject("stale_jobs").put("horizon", settings.staleHorizon().toString());
+              out.getJsonObject("blob_cleanup")
+                  .put("ended_for", config.cleanup().blobCleanup().endedFor().toString())
+                  .put("completed_for", config.cleanup().blobCleanup().completedFor().toString());
               return out;
             });
   }
@@ -96,6 +109,9 @@ public class CleanupResource {
               return new JsonObject().put("runs", list).put("count", runs.size());
             });
   }
+
+  private static final String RUNNABLE_NAMES =
+      String.join(", ", JanitorPasses.RUNNABLE.stream().map(JanitorRunType::sqlValue).toList());
 
   private static JanitorRunType[] runnable() {
     return JanitorPasses.RUNNABLE.toArray(JanitorRunType[]::new);

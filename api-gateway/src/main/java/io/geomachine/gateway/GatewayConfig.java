@@ -1,6 +1,8 @@
 package io.geomachine.gateway;
 
+import io.geomachine.core.config.JanitorPassesConfig;
 import io.geomachine.core.config.OutboxConfig;
+import io.geomachine.core.config.StorageConfig;
 import io.geomachine.core.config.TaskRunConfig;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -21,15 +23,15 @@ public interface GatewayConfig {
   /** Retry settings the cleanup API's task watchdog uses (keep equal to the janitor's). */
   TaskRunConfig tasks();
 
-  /** Thresholds of the janitor passes the cleanup API runs on demand. */
-  CleanupConfig cleanup();
+  /**
+   * Thresholds of the janitor passes the cleanup API runs on demand ({@code
+   * geomachine.gateway.cleanup.<pass>.*}; keep equal to the janitor's {@code
+   * geomachine.janitor.<pass>.*}).
+   */
+  JanitorPassesConfig cleanup();
 
-  interface CleanupConfig {
-    /** How long a job may sit at a finished stage, or queued, before its message counts as lost. */
-    @WithDefault("120s")
-    java.time.Duration stalledFor();
-
-    @WithDefault("500")
-    int limit();
-  }
+  /**
+   * Blob storage, for the blob-cleanup pass run on demand ({@code geomachine.gateway.storage.*}).
+   */
+  StorageConfig storage();
 }

@@ -7,6 +7,7 @@ import io.geomachine.core.engine.JobQueries;
 import io.geomachine.core.engine.JobSubmission;
 import io.geomachine.core.job.JobRegistry;
 import io.geomachine.core.messaging.Destination;
+import io.geomachine.core.storage.BlobStore;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
@@ -74,10 +75,10 @@ public class GatewayEngine {
   @Produces
   @Singleton
   JanitorPasses janitorPasses(Engine engine, GatewayConfig config) {
+    // Blob storage is only reached when the blob-cleanup pass runs (connect makes no connection).
+    BlobStore blobs = BlobStore.connect(config.storage().toSettings());
     return engine.janitorPasses(
-        config.tasks().retryPolicy(),
-        new JanitorPasses.Settings(
-            (int) config.cleanup().stalledFor().toSeconds(), config.cleanup().limit()));
+        config.tasks().retryPolicy(), config.cleanup().toSettings(), blobs::deletePrefix);
   }
 
   void onStart(@Observes StartupEvent event, Engine engine, Vertx vertx, MeterRegistry metrics) {

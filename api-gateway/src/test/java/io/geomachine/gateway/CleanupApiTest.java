@@ -44,7 +44,9 @@ class CleanupApiTest {
         .then()
         .statusCode(400)
         .body("error.fields[0].field", equalTo("type"))
-        .body("error.fields[0].message", containsString("task_watchdog, orphan_detector"));
+        .body(
+            "error.fields[0].message",
+            containsString("task_watchdog, orphan_detector, job_health, stale_jobs, blob_cleanup"));
   }
 
   @Test
@@ -100,7 +102,11 @@ class CleanupApiTest {
         .statusCode(200)
         .body("task_watchdog.latest_run.run_type", equalTo("task_watchdog"))
         .body("task_watchdog.lease", equalTo("PT45S"))
-        .body("orphan_detector.stalled_for", equalTo("PT2M"));
+        .body("orphan_detector.stalled_for", equalTo("PT2M"))
+        .body("orphan_detector.requeue_after", equalTo("PT15M"))
+        .body("job_health.unchanged_for", equalTo("PT5M"))
+        .body("stale_jobs.horizon", equalTo("PT24H"))
+        .body("blob_cleanup.ended_for", equalTo("PT10M"));
   }
 
   @Test
@@ -111,6 +117,24 @@ class CleanupApiTest {
         .statusCode(200)
         .body("type", equalTo("orphan_detector"))
         .body("skipped_another_replica_running", equalTo(false));
+  }
+
+  @Test
+  void theJobHealthStaleJobAndBlobCleanupPassesRunOnDemand() {
+    for (String type : List.of("job_health", "stale_jobs", "blob_cleanup")) {
+      given()
+          .post("/api/cleanup/run?type=" + type)
+          .then()
+          .statusCode(200)
+          .body("type", equalTo(type))
+          .body("skipped_another_replica_running", equalTo(false))
+          .body("items_fixed", equalTo(0));
+      given()
+          .get("/api/cleanup/history?type=" + type)
+          .then()
+          .statusCode(200)
+          .body("runs[0].run_type", equalTo(type));
+    }
   }
 
   @Test

@@ -2,10 +2,10 @@ package io.geomachine.janitor;
 
 import io.geomachine.core.engine.DeadLetterOffice;
 import io.geomachine.core.engine.Engine;
-import io.geomachine.core.engine.LeaseWatchdog;
-import io.geomachine.core.engine.OrphanDetector;
+import io.geomachine.core.engine.JanitorPasses;
 import io.geomachine.core.job.JobRegistry;
 import io.geomachine.core.messaging.Destination;
+import io.geomachine.core.storage.BlobStore;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
@@ -48,20 +48,22 @@ public class JanitorEngine {
 
   @Produces
   @Singleton
-  OrphanDetector orphanDetector(Engine engine) {
-    return engine.orphanDetector();
-  }
-
-  @Produces
-  @Singleton
   DeadLetterOffice deadLetterOffice(Engine engine) {
     return engine.deadLetterOffice();
   }
 
   @Produces
   @Singleton
-  LeaseWatchdog leaseWatchdog(Engine engine, JanitorConfig config) {
-    return engine.leaseWatchdog(config.tasks().retryPolicy());
+  JanitorPasses janitorPasses(Engine engine, JanitorConfig config, BlobStore blobs) {
+    return engine.janitorPasses(
+        config.tasks().retryPolicy(), config.toSettings(), blobs::deletePrefix);
+  }
+
+  /** Blob storage for the blob-cleanup pass (no connection is made until first use). */
+  @Produces
+  @Singleton
+  BlobStore blobStore(JanitorConfig config) {
+    return BlobStore.connect(config.storage().toSettings());
   }
 
   void onStart(@Observes StartupEvent event, Engine engine, Vertx vertx, MeterRegistry metrics) {

@@ -1,7 +1,8 @@
 package io.geomachine.janitor;
 
-import io.geomachine.core.engine.LeaseWatchdog;
-import io.geomachine.core.engine.OrphanDetector;
+import io.geomachine.core.engine.JanitorPasses;
+import io.geomachine.core.engine.PassReport;
+import io.geomachine.core.model.JanitorRunType;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -9,13 +10,14 @@ import jakarta.inject.Inject;
 import java.time.Duration;
 import org.jboss.logging.Logger;
 
-/** Entry points: the janitor's passes on their timers. */
+/**
+ * Entry points: the janitor's passes on their timers ({@code geomachine.janitor.<pass>.interval}).
+ */
 @ApplicationScoped
 public class JanitorSchedule {
   private static final Logger LOG = Logger.getLogger(JanitorSchedule.class);
 
-  @Inject OrphanDetector orphanDetector;
-  @Inject LeaseWatchdog leaseWatchdog;
+  @Inject JanitorPasses passes;
   @Inject JanitorConfig config;
   @Inject MeterRegistry metrics;
 
@@ -25,22 +27,7 @@ public class JanitorSchedule {
       delayed = "${geomachine.janitor.orphan-detector.interval}",
       concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
   void orphanDetector() {
-    JanitorConfig.OrphanDetectorConfig c = config.orphanDetector();
-    if (!c.enabled()) {
-      return;
-    }
-    try {
-      OrphanDetector.Report report =
-          orphanDetector
-              .run((int) c.stalledFor().toSeconds(), c.limit())
-              .await()
-              .atMost(Duration.ofMinutes(2));
-      metrics
-          .counter("geomachine.janitor.fixed", "pass", "orphan_detector")
-          .increment(report.fixed());
-    } catch (RuntimeException e) {
-      LOG.warnf("orphan detector pass failed: %s", e.toString());
-    }
+    run(JanitorRunType.ORPHAN_DETECTOR, config.orphanDetector().enabled());
   }
 
   @Scheduled(
@@ -49,18 +36,47 @@ public class JanitorSchedule {
       delayed = "${geomachine.janitor.task-watchdog.interval}",
       concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
   void taskWatchdog() {
-    JanitorConfig.TaskWatchdogConfig c = config.taskWatchdog();
-    if (!c.enabled()) {
+    run(JanitorRunType.TASK_WATCHDOG, config.taskWatchdog().enabled());
+  }
+
+  @Scheduled(
+      identity = "job-health",
+      every = "${geomachine.janitor.job-health.interval}",
+      delayed = "${geomachine.janitor.job-health.interval}",
+      concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+  void jobHealth() {
+    run(JanitorRunType.JOB_HEALTH, config.jobHealth().enabled());
+  }
+
+  @Scheduled(
+      identity = "stale-jobs",
+      every = "${geomachine.janitor.stale-jobs.interval}",
+      delayed = "${geomachine.janitor.stale-jobs.interval}",
+      concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+  void staleJobs() {
+    run(JanitorRunType.STALE_JOBS, config.staleJobs().enabled());
+  }
+
+  @Scheduled(
+      identity = "blob-cleanup",
+      every = "${geomachine.janitor.blob-cleanup.interval}",
+      delayed = "${geomachine.janitor.blob-cleanup.interval}",
+      concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+  void blobCleanup() {
+    run(JanitorRunType.BLOB_CLEANUP, config.blobCleanup().enabled());
+  }
+
+  private void run(JanitorRunType type, boolean enabled) {
+    if (!enabled) {
       return;
     }
     try {
-      LeaseWatchdog.Report report =
-          leaseWatchdog.run(c.limit()).await().atMost(Duration.ofMinutes(2));
+      PassReport report = passes.run(type).await().atMost(Duration.ofMinutes(2));
       metrics
-          .counter("geomachine.janitor.fixed", "pass", "task_watchdog")
-          .increment(report.retried() + report.failed());
+          .counter("geomachine.janitor.fixed", "pass", type.sqlValue())
+          .increment(report.fixed());
     } catch (RuntimeException e) {
-      LOG.warnf("task watchdog pass failed: %s", e.toString());
+      LOG.warnf("%s pass failed: %s", type.sqlValue(), e.toString());
     }
   }
 }

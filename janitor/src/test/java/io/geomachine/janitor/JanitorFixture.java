@@ -21,6 +21,7 @@ import io.geomachine.core.repository.JobRepository;
 import io.geomachine.core.repository.TaskRepository;
 import io.geomachine.core.testing.EmbeddedArtemisResource;
 import io.geomachine.core.testing.QueueReader;
+import io.geomachine.core.testing.Sql;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -53,6 +54,8 @@ public class JanitorFixture {
 
   /** Publishes what is due, then empties the tables and the jobs queue. */
   void reset() {
+    // Task messages (a re-published task) belong to the orchestrator's relay, not run here.
+    update("DELETE FROM app.outbox WHERE destination <> $1", Destination.JOBS.logicalName());
     awaitOutboxPublished();
     update("DELETE FROM app.outbox");
     update("DELETE FROM app.stage_progress");
@@ -107,22 +110,9 @@ public class JanitorFixture {
     return jobId;
   }
 
-  /**
-   * Moves a job's {@code updated_at} into the past. The updated_at trigger would reset it, so
-   * triggers are off for this one statement (session_replication_role, local to the transaction).
-   */
+  /** Moves a job's {@code created_at} and {@code updated_at} into the past. */
   void lastTouched(String jobId, Duration ago) {
-    join(
-        pool.withTransaction(
-            c ->
-                c.query("SET LOCAL session_replication_role = replica")
-                    .execute()
-                    .chain(
-                        () ->
-                            c.preparedQuery(
-                                    "UPDATE app.jobs SET updated_at = LOCALTIMESTAMP"
-                                        + " - make_interval(secs => $2) WHERE job_id = $1")
-                                .execute(Tuple.of(jobId, (double) ago.toSeconds())))));
+    Sql.backdateJob(pool, jobId, ago);
     assertEquals(
         1,
         count(
@@ -130,6 +120,33 @@ public class JanitorFixture {
                 + " AND updated_at < LOCALTIMESTAMP - make_interval(secs => $2)",
             jobId,
             (double) ago.toSeconds() - 5));
+  }
+
+  /** Says the job's start message went to the broker {@code ago}. */
+  void published(String jobId, Duration ago) {
+    update(
+        "UPDATE app.jobs SET published_at = LOCALTIMESTAMP - make_interval(secs => $2)"
+            + " WHERE job_id = $1",
+        jobId,
+        (double) ago.toSeconds());
+  }
+
+  /** Says the task's message went to the broker {@code ago}. */
+  void taskPublished(String taskId, Duration ago) {
+    update(
+        "UPDATE app.tasks SET published_at = LOCALTIMESTAMP - make_interval(secs => $2)"
+            + " WHERE task_id = $1",
+        taskId,
+        (double) ago.toSeconds());
+  }
+
+  List<String> taskIds(String jobId) {
+    List<String> out = new ArrayList<>();
+    join(pool.preparedQuery(
+                "SELECT task_id FROM app.tasks WHERE parent_job_id = $1 ORDER BY task_id")
+            .execute(Tuple.of(jobId)))
+        .forEach(r -> out.add(r.getString(0)));
+    return out;
   }
 
   /** A message for the job waiting in the outbox, not due for an hour (a relay's backoff). */

@@ -9,8 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.geomachine.core.engine.Engine;
 import io.geomachine.core.engine.OrphanDetector;
-import io.geomachine.core.engine.OrphanDetector.Report;
+import io.geomachine.core.engine.PassReport;
 import io.geomachine.core.messaging.JobMessage;
 import io.geomachine.core.model.JanitorRun;
 import io.geomachine.core.model.JobStatus;
@@ -53,7 +54,11 @@ class OrphanDetectorTest {
   private static final int STALLED_FOR_SECONDS = 60;
   private static final Duration LONG_AGO = Duration.ofHours(1);
 
-  @Inject OrphanDetector detector;
+  /** Finished stages count as stalled after a minute, sent messages as lost after two. */
+  private static final OrphanDetector.Thresholds THRESHOLDS =
+      new OrphanDetector.Thresholds(STALLED_FOR_SECONDS, 120, 100);
+
+  @Inject Engine engine;
   @Inject JanitorFixture fx;
   @Inject Vertx vertx;
 
@@ -68,8 +73,8 @@ class OrphanDetectorTest {
     fx.reset();
   }
 
-  private Report runPass() {
-    return join(detector.run(STALLED_FOR_SECONDS, 100));
+  private PassReport runPass() {
+    return join(engine.orphanDetector().run(THRESHOLDS));
   }
 
   @Test
@@ -80,7 +85,7 @@ class OrphanDetectorTest {
     String stillRunning = fx.processingJobWithFinishedTasks(1);
     fx.lastTouched(stillRunning, LONG_AGO);
 
-    Report report = runPass();
+    PassReport report = runPass();
 
     assertFalse(report.skipped());
     assertEquals(1, report.fixed());
@@ -107,10 +112,13 @@ class OrphanDetectorTest {
   @Test
   void aQueuedJobOlderThanTheThresholdGetsStartJobAgain() {
     String lost = fx.queuedJob();
-    fx.lastTouched(lost, LONG_AGO);
+    fx.published(lost, LONG_AGO);
     String fresh = fx.queuedJob();
+    fx.published(fresh, Duration.ofSeconds(10));
+    String neverSent = fx.queuedJob();
+    fx.lastTouched(neverSent, LONG_AGO);
 
-    Report report = runPass();
+    PassReport report = runPass();
 
     assertEquals(1, report.fixed());
     assertEquals(
@@ -122,6 +130,27 @@ class OrphanDetectorTest {
     JanitorRun run = fx.orphanDetectorRuns().get(0);
     assertEquals(1, run.itemsFixed());
     assertFalse(run.actionsTaken().encode().contains(fresh));
+    assertFalse(run.actionsTaken().encode().contains(neverSent), "no published_at: not sent yet");
+  }
+
+  @Test
+  void aTaskWhoseMessageWasLostInTheBrokerIsPublishedAgainOnce() {
+    String jobId = fx.processingJobWithFinishedTasks(0);
+    List<String> taskIds = fx.taskIds(jobId);
+    fx.taskPublished(taskIds.get(0), LONG_AGO);
+    fx.taskPublished(taskIds.get(1), Duration.ofSeconds(5));
+
+    PassReport report = runPass();
+
+    assertEquals(1, report.fixed());
+    assertEquals(
+        new JsonArray().add(taskIds.get(0)),
+        report.actions().getJsonArray("task_messages_republished"));
+    // The janitor writes it to the outbox; the orchestrator's relay owns the task queues.
+    assertEquals(
+        1,
+        fx.count("SELECT count(*) FROM app.outbox WHERE payload->>'task_id' = $1", taskIds.get(0)));
+    assertEquals(0, runPass().fixed(), "still in the outbox: not sent twice");
   }
 
   @Test
@@ -133,7 +162,7 @@ class OrphanDetectorTest {
     fx.lastTouched(stalled, LONG_AGO);
     fx.pendingInOutbox(stalled);
 
-    Report report = runPass();
+    PassReport report = runPass();
 
     assertFalse(report.skipped());
     assertEquals(0, report.fixed());
@@ -145,7 +174,8 @@ class OrphanDetectorTest {
     assertEquals(
         new JsonObject()
             .put("stage_advance_redriven", new JsonArray())
-            .put("start_redriven", new JsonArray()),
+            .put("start_redriven", new JsonArray())
+            .put("task_messages_republished", new JsonArray()),
         run.actionsTaken());
   }
 
@@ -160,21 +190,21 @@ class OrphanDetectorTest {
       SqlConnection holder = join(side.getConnection());
       Transaction tx = join(holder.begin());
       join(holder.query("LOCK TABLE app.janitor_runs IN EXCLUSIVE MODE").execute());
-      CompletableFuture<Report> a =
-          detector.run(STALLED_FOR_SECONDS, 100).subscribeAsCompletionStage();
-      CompletableFuture<Report> b =
-          detector.run(STALLED_FOR_SECONDS, 100).subscribeAsCompletionStage();
+      CompletableFuture<PassReport> a =
+          engine.orphanDetector().run(THRESHOLDS).subscribeAsCompletionStage();
+      CompletableFuture<PassReport> b =
+          engine.orphanDetector().run(THRESHOLDS).subscribeAsCompletionStage();
 
       await().atMost(TIMEOUT).until(() -> a.isDone() || b.isDone());
-      CompletableFuture<Report> first = a.isDone() ? a : b;
-      CompletableFuture<Report> second = a.isDone() ? b : a;
+      CompletableFuture<PassReport> first = a.isDone() ? a : b;
+      CompletableFuture<PassReport> second = a.isDone() ? b : a;
       assertTrue(first.join().skipped(), "the pass that finished first must have skipped");
       assertEquals(0, first.join().fixed());
       assertFalse(second.isDone(), "the other pass should be waiting on the held lock");
 
       join(tx.rollback());
       join(holder.close());
-      Report acted = second.orTimeout(TIMEOUT.toSeconds(), TimeUnit.SECONDS).join();
+      PassReport acted = second.orTimeout(TIMEOUT.toSeconds(), TimeUnit.SECONDS).join();
       assertFalse(acted.skipped());
       assertEquals(1, acted.fixed());
     } finally {
@@ -192,7 +222,7 @@ class OrphanDetectorTest {
     String stalled = fx.processingJobWithFinishedTasks(2);
     fx.lastTouched(stalled, LONG_AGO);
     Pool side = TestDatabase.pool(vertx, DATABASE, 1);
-    Report whileLocked;
+    PassReport whileLocked;
     try {
       // The lock another janitor replica's pass holds for its transaction.
       SqlConnection replica = join(side.getConnection());
@@ -213,7 +243,7 @@ class OrphanDetectorTest {
     assertEquals(0, fx.count("SELECT count(*) FROM app.outbox"));
     assertEquals(List.of(), fx.orphanDetectorRuns());
     assertEquals(0, queued(JOBS));
-    Report afterwards = runPass();
+    PassReport afterwards = runPass();
     assertEquals(1, afterwards.fixed(), "once the lock is free the stalled job is re-driven");
   }
 

@@ -52,7 +52,7 @@ class JobCommandIntakeTest {
   }
 
   @Test
-  void jsonWithoutSchemaVersionIsDeadLetteredWithItsReasonAndStartsNothing() {
+  void jsonWithoutSchemaVersionIsDeadLetteredWithItsReasonAndFailsTheJobItNames() {
     String jobId = fx.insertHelloWorld(2, "No version " + UUID.randomUUID());
     long jobsBefore = fx.count("SELECT count(*) FROM app.jobs");
     long tasksBefore = fx.count("SELECT count(*) FROM app.tasks");
@@ -69,7 +69,11 @@ class JobCommandIntakeTest {
     assertEquals(1, dead.getInteger("schema_version"));
     assertTrue(Instant.parse(dead.getString("dead_lettered_at")).isBefore(Instant.now()));
     fx.awaitQuiet();
-    assertEquals(JobStatus.QUEUED, fx.job(jobId).status(), "the job must not have started");
+    // It still names its job, which no readable start_job will ever start: failed, not started.
+    assertEquals(JobStatus.FAILED, fx.job(jobId).status());
+    assertEquals(
+        "UNREADABLE_MESSAGE: job message: missing schema_version (from jobs)",
+        fx.job(jobId).errorDetails());
     assertEquals(jobsBefore, fx.count("SELECT count(*) FROM app.jobs"));
     assertEquals(tasksBefore, fx.count("SELECT count(*) FROM app.tasks"));
     assertEquals(0, queued(RASTER_TASKS) + queued(VECTOR_TASKS) + queued(DEAD_LETTERS));

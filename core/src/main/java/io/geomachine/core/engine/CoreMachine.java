@@ -62,15 +62,19 @@ public final class CoreMachine {
   }
 
   public Uni<Void> handle(JobMessage message) {
-    Uni<Void> work =
-        switch (message.type()) {
-          case START_JOB -> pool.withTransaction(c -> startJob(c, message.jobId()));
-          case STAGE_COMPLETED ->
-              pool.withTransaction(c -> completeStage(c, message.jobId(), message.stage()));
-          case TASK_FAILED ->
-              pool.withTransaction(c -> taskFailed(c, message.jobId(), message.stage()));
-        };
-    return work.invoke(afterCommitWithMessages);
+    return pool.withTransaction(c -> apply(c, message)).invoke(afterCommitWithMessages);
+  }
+
+  /**
+   * Applies a command in the caller's transaction (the janitor's job-health pass runs the same code
+   * path as the message would); the caller wakes the relay after its commit.
+   */
+  Uni<Void> apply(SqlClient c, JobMessage message) {
+    return switch (message.type()) {
+      case START_JOB -> startJob(c, message.jobId());
+      case STAGE_COMPLETED -> completeStage(c, message.jobId(), message.stage());
+      case TASK_FAILED -> taskFailed(c, message.jobId(), message.stage());
+    };
   }
 
   private Uni<Void> startJob(SqlClient c, String jobId) {

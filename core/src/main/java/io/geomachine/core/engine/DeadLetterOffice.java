@@ -7,18 +7,15 @@ import io.geomachine.core.messaging.JobMessage;
 import io.geomachine.core.messaging.MessageFormatException;
 import io.geomachine.core.messaging.TaskMessage;
 import io.geomachine.core.model.DeadLetteredMessage;
-import io.geomachine.core.model.JobStatus;
 import io.geomachine.core.repository.DeadLetterRepository;
 import io.geomachine.core.repository.DeadLetterRepository.NewDeadLetter;
 import io.geomachine.core.repository.JobRepository;
 import io.geomachine.core.repository.OutboxRepository;
 import io.geomachine.core.repository.TaskRepository;
-import io.geomachine.core.repository.TaskRepository.ClaimedTask;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.SqlClient;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
@@ -115,6 +112,7 @@ public final class DeadLetterOffice {
   private final OutboxRepository outbox;
   private final DeadLetterRepository deadLetters;
   private final Runnable afterCommitWithMessages;
+  private final NamedWorkFailing named;
 
   public DeadLetterOffice(
       Pool pool,
@@ -129,6 +127,7 @@ public final class DeadLetterOffice {
     this.outbox = outbox;
     this.deadLetters = deadLetters;
     this.afterCommitWithMessages = afterCommitWithMessages;
+    this.named = new NamedWorkFailing(jobs, tasks, outbox);
   }
 
   /**
@@ -152,7 +151,8 @@ public final class DeadLetterOffice {
                     .insert(c, record)
                     .chain(
                         id ->
-                            settle(c, record, error)
+                            named
+                                .settle(c, record, error)
                                 .map(
                                     action ->
                                         new PoisonReport(
@@ -166,72 +166,6 @@ public final class DeadLetterOffice {
                 afterCommitWithMessages.run();
               }
             });
-  }
-
-  private Uni<Action> settle(SqlClient c, NewDeadLetter record, String error) {
-    if (record.taskId() != null) {
-      return failTask(c, record.taskId(), error);
-    }
-    if (record.jobId() != null) {
-      return failJob(c, record.jobId(), error);
-    }
-    return Uni.createFrom().item(Action.NOTHING_NAMED);
-  }
-
-  /**
-   * An open task is claimed for the office (queued or retrying, or a retry that is due) and failed
-   * through the completion function in the same transaction; the claim is what makes it
-   * "processing", the only status the function completes.
-   */
-  private Uni<Action> failTask(SqlClient c, String taskId, String error) {
-    return claim(c, taskId)
-        .chain(
-            claimed ->
-                claimed == null
-                    ? Uni.createFrom().item(Action.TASK_NOT_OPEN)
-                    : TaskFailing.fail(
-                            c,
-                            tasks,
-                            outbox,
-                            claimed.taskId(),
-                            claimed.jobId(),
-                            claimed.stage(),
-                            error)
-                        .map(
-                            completion ->
-                                completion.taskUpdated()
-                                    ? Action.TASK_FAILED
-                                    : Action.TASK_NOT_OPEN));
-  }
-
-  private Uni<ClaimedTask> claim(SqlClient c, String taskId) {
-    return tasks
-        .claim(c, taskId, OFFICE_WORKER, 60)
-        .chain(
-            claimed ->
-                claimed != null
-                    ? Uni.createFrom().item(claimed)
-                    : tasks
-                        .startDueRetry(c, taskId)
-                        .chain(
-                            started ->
-                                Boolean.TRUE.equals(started)
-                                    ? tasks.claim(c, taskId, OFFICE_WORKER, 60)
-                                    : Uni.createFrom().nullItem()));
-  }
-
-  private Uni<Action> failJob(SqlClient c, String jobId, String error) {
-    return jobs.fail(c, jobId, JobStatus.QUEUED, error, null)
-        .chain(
-            job ->
-                job != null
-                    ? Uni.createFrom().item(job)
-                    : jobs.fail(c, jobId, JobStatus.PROCESSING, error, null))
-        .chain(
-            job ->
-                job == null
-                    ? Uni.createFrom().item(Action.JOB_NOT_OPEN)
-                    : tasks.cancelNotStarted(c, jobId).replaceWith(Action.JOB_FAILED));
   }
 
   /** A page of dead letters, newest first. */

@@ -6,6 +6,7 @@ import io.geomachine.core.job.RetryPolicy;
 import io.geomachine.core.messaging.Destination;
 import io.geomachine.core.repository.DeadLetterRepository;
 import io.geomachine.core.repository.JanitorRunRepository;
+import io.geomachine.core.repository.JobArtifactRepository;
 import io.geomachine.core.repository.JobRepository;
 import io.geomachine.core.repository.OutboxRepository;
 import io.geomachine.core.repository.TaskRepository;
@@ -61,6 +62,8 @@ public final class Engine {
         new OutboxRelay(
             pool,
             outbox,
+            jobs,
+            tasks,
             senders.keySet(),
             (destination, payload) -> {
               Function<JsonObject, Uni<Void>> sender = senders.get(destination);
@@ -169,7 +172,8 @@ public final class Engine {
   }
 
   public OrphanDetector orphanDetector() {
-    return new OrphanDetector(pool, jobs, outbox, new JanitorRunRepository(), this::wakeRelay);
+    return new OrphanDetector(
+        pool, registry, jobs, tasks, outbox, new JanitorRunRepository(), this::wakeRelay);
   }
 
   public LeaseWatchdog leaseWatchdog(RetryPolicy retryPolicy) {
@@ -177,8 +181,31 @@ public final class Engine {
         pool, registry, tasks, outbox, new JanitorRunRepository(), retryPolicy, this::wakeRelay);
   }
 
-  public JanitorPasses janitorPasses(RetryPolicy retryPolicy, JanitorPasses.Settings settings) {
-    return new JanitorPasses(pool, leaseWatchdog(retryPolicy), orphanDetector(), settings);
+  public JobHealth jobHealth() {
+    return new JobHealth(
+        pool, coreMachine(), jobs, tasks, new JanitorRunRepository(), this::wakeRelay);
+  }
+
+  public StaleJobs staleJobs() {
+    return new StaleJobs(pool, jobs, tasks, new JanitorRunRepository());
+  }
+
+  public BlobCleanup blobCleanup(BlobCleanup.PrefixDeleter blobs) {
+    return new BlobCleanup(
+        pool, jobs, new JobArtifactRepository(), new JanitorRunRepository(), blobs);
+  }
+
+  /** Every janitor pass; {@code blobs} deletes the recorded prefixes (BlobStore::deletePrefix). */
+  public JanitorPasses janitorPasses(
+      RetryPolicy retryPolicy, JanitorPasses.Settings settings, BlobCleanup.PrefixDeleter blobs) {
+    return new JanitorPasses(
+        pool,
+        leaseWatchdog(retryPolicy),
+        orphanDetector(),
+        jobHealth(),
+        staleJobs(),
+        blobCleanup(blobs),
+        settings);
   }
 
   /** Records and fails what the broker dead-lettered; lists and re-drives dead letters. */
@@ -188,7 +215,7 @@ public final class Engine {
   }
 
   public MessageIntake intake() {
-    return new MessageIntake(pool, outbox, this::wakeRelay);
+    return new MessageIntake(pool, jobs, tasks, outbox, this::wakeRelay);
   }
 
   /** Called after every commit that wrote outbox rows: publish them now. */

@@ -139,9 +139,6 @@ public final class LeaseWatchdog {
   }
 
   private Destination queueOf(ExpiredLease lease) {
-    return registry
-        .find(lease.jobType())
-        .map(d -> d.stage(lease.stage()).queue().destination())
-        .orElse(Destination.DEAD_LETTERS);
+    return TaskQueues.of(registry, lease.jobType(), lease.stage());
   }
 }

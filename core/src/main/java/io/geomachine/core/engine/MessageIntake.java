@@ -1,10 +1,14 @@
 package io.geomachine.core.engine;
 
+import io.geomachine.core.error.ErrorCode;
 import io.geomachine.core.messaging.DeadLetter;
 import io.geomachine.core.messaging.Destination;
 import io.geomachine.core.messaging.MessageFormatException;
 import io.geomachine.core.repository.DeadLetterRepository;
+import io.geomachine.core.repository.JobRepository;
 import io.geomachine.core.repository.OutboxRepository;
+import io.geomachine.core.repository.TaskRepository;
+import io.smallrye.mutiny.Uni;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
@@ -26,11 +30,18 @@ public final class MessageIntake {
   private final OutboxRepository outbox;
   private final Runnable afterCommitWithMessages;
   private final DeadLetterRepository deadLetters = new DeadLetterRepository();
+  private final NamedWorkFailing named;
 
-  public MessageIntake(Pool pool, OutboxRepository outbox, Runnable afterCommitWithMessages) {
+  public MessageIntake(
+      Pool pool,
+      JobRepository jobs,
+      TaskRepository tasks,
+      OutboxRepository outbox,
+      Runnable afterCommitWithMessages) {
     this.pool = pool;
     this.outbox = outbox;
     this.afterCommitWithMessages = afterCommitWithMessages;
+    this.named = new NamedWorkFailing(jobs, tasks, outbox);
   }
 
   /** The parsed message, or null when it was dead-lettered. Blocking. */
@@ -43,7 +54,7 @@ public final class MessageIntake {
     } catch (DecodeException | ClassCastException | IllegalArgumentException e) {
       reason = "not a JSON object: " + e.getMessage();
     }
-    deadLetter(source, payload, reason);
+    deadLetterAndFailNamed(source, payload, reason);
     return null;
   }
 
@@ -54,20 +65,49 @@ public final class MessageIntake {
    * Blocking.
    */
   public void deadLetter(String source, Object payload, String reason) {
+    record(source, payload, reason, false);
+  }
+
+  /**
+   * Dead-letters a message that could not be read and, in the same transaction, fails the task or
+   * job it still names (best effort: the fields of a JSON object, or ids recognizable in the raw
+   * text), with {@code UNREADABLE_MESSAGE}, so its stage and job end instead of waiting for a
+   * message nobody will ever process. Blocking.
+   */
+  public DeadLetterOffice.Action deadLetterAndFailNamed(
+      String source, Object payload, String reason) {
+    return record(source, payload, reason, true);
+  }
+
+  private DeadLetterOffice.Action record(
+      String source, Object payload, String reason, boolean failNamed) {
     LOG.errorf("dead-lettering a message from %s: %s", source, reason);
     DeadLetterRepository.NewDeadLetter record =
         DeadLetterRepository.NewDeadLetter.of(source, text(payload), reason);
-    pool.withTransaction(
-            c ->
-                outbox
-                    .enqueue(
-                        c,
-                        Destination.DEAD_LETTERS,
-                        DeadLetter.of(source, record.payload(), record.reason()))
-                    .chain(() -> deadLetters.insert(c, record)))
-        .await()
-        .atMost(Duration.ofSeconds(30));
+    String error = ErrorCode.UNREADABLE_MESSAGE.describe(reason + " (from " + source + ")");
+    DeadLetterOffice.Action action =
+        pool.withTransaction(
+                c ->
+                    outbox
+                        .enqueue(
+                            c,
+                            Destination.DEAD_LETTERS,
+                            DeadLetter.of(source, record.payload(), record.reason()))
+                        .chain(() -> deadLetters.insert(c, record))
+                        .chain(
+                            () ->
+                                failNamed
+                                    ? named.settle(c, record, error)
+                                    : Uni.createFrom().item(DeadLetterOffice.Action.NOTHING_NAMED)))
+            .await()
+            .atMost(Duration.ofSeconds(30));
+    if (failNamed && action != DeadLetterOffice.Action.NOTHING_NAMED) {
+      LOG.warnf(
+          "unreadable message from %s named job %s, task %s: %s",
+          source, record.jobId(), record.taskId(), action);
+    }
     afterCommitWithMessages.run();
+    return action;
   }
 
   private static JsonObject asJson(Object payload) {

@@ -1,14 +1,19 @@
 package io.geomachine.core.engine;
 
 import io.geomachine.core.messaging.Destination;
+import io.geomachine.core.messaging.JobMessage;
+import io.geomachine.core.repository.JobRepository;
 import io.geomachine.core.repository.OutboxRepository;
 import io.geomachine.core.repository.OutboxRepository.Pending;
+import io.geomachine.core.repository.TaskRepository;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.SqlClient;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -35,6 +40,8 @@ public final class OutboxRelay {
 
   private final Pool pool;
   private final OutboxRepository outbox;
+  private final JobRepository jobs;
+  private final TaskRepository tasks;
   private final Set<Destination> destinations;
   private final Publisher publisher;
   private final int batchSize;
@@ -49,6 +56,8 @@ public final class OutboxRelay {
   public OutboxRelay(
       Pool pool,
       OutboxRepository outbox,
+      JobRepository jobs,
+      TaskRepository tasks,
       Set<Destination> destinations,
       Publisher publisher,
       int batchSize,
@@ -56,6 +65,8 @@ public final class OutboxRelay {
       Duration sendTimeout) {
     this.pool = pool;
     this.outbox = outbox;
+    this.jobs = jobs;
+    this.tasks = tasks;
     this.destinations = Set.copyOf(destinations);
     this.publisher = publisher;
     this.batchSize = batchSize;
@@ -126,9 +137,35 @@ public final class OutboxRelay {
                       }
                       return sendAll(rows)
                           .chain(() -> outbox.delete(c, rows.stream().map(Pending::id).toList()))
+                          .chain(() -> markPublished(c, rows))
                           .invoke(() -> published.addAndGet(rows.size()))
                           .replaceWith(rows.size());
                     }));
+  }
+
+  /**
+   * Stamps {@code published_at} on the tasks and queued jobs whose messages just went out, in the
+   * batch's transaction: the orphan detector's evidence that a message still unclaimed long after
+   * was lost in the broker.
+   */
+  private Uni<Void> markPublished(SqlClient c, List<Pending> rows) {
+    List<String> taskIds = new ArrayList<>();
+    List<String> jobIds = new ArrayList<>();
+    for (Pending row : rows) {
+      JsonObject p = row.payload();
+      if (row.destination() == Destination.JOBS) {
+        if (JobMessage.Type.START_JOB.wireName().equals(p.getValue("type"))
+            && p.getValue("job_id") instanceof String id) {
+          jobIds.add(id);
+        }
+      } else if (row.destination() != Destination.DEAD_LETTERS
+          && p.getValue("task_id") instanceof String id) {
+        taskIds.add(id);
+      }
+    }
+    return tasks
+        .markPublished(c, taskIds, true)
+        .chain(() -> jobs.markStartPublished(c, jobIds, true));
   }
 
   private Uni<Void> sendAll(List<Pending> rows) {

@@ -24,7 +24,13 @@ public enum ErrorCode {
   BROKER_UNAVAILABLE(503, "The message broker is unavailable"),
   BLOB_STORE_UNAVAILABLE(503, "Blob storage is unavailable"),
   OPERATION_FAILED(500, "A schema administration step failed; details.report says which"),
-  INTERNAL_ERROR(500, "Internal error");
+  INTERNAL_ERROR(500, "Internal error"),
+  /*
+   * Why the platform itself failed a job or a task: recorded in its error_details as
+   * "CODE: detail" (describe), never an HTTP response of their own.
+   */
+  STALE_JOB(500, "The job was not finished within the stale horizon; the janitor failed it"),
+  UNREADABLE_MESSAGE(500, "A message naming this task or job could not be read; it was failed");
 
   private final int httpStatus;
   private final String title;
@@ -40,5 +46,10 @@ public enum ErrorCode {
 
   public String title() {
     return title;
+  }
+
+  /** {@code CODE: detail}, the form a job's or task's error_details takes. */
+  public String describe(String detail) {
+    return name() + ": " + detail;
   }
 }

@@ -24,6 +24,11 @@ public record JobMessage(Type type, String jobId, int stage) {
     Type(String wire) {
       this.wire = wire;
     }
+
+    /** The type as it appears in the message's {@code type} field. */
+    public String wireName() {
+      return wire;
+    }
   }
 
   public static JobMessage startJob(String jobId) {

@@ -32,4 +32,9 @@ public record Job(
     @Column(nullable = true) JsonObject resultData,
     @Column(nullable = true) String errorDetails,
     @Column(defaultValue = "NOW()") LocalDateTime createdAt,
-    @Column(defaultValue = "NOW()") LocalDateTime updatedAt) {}
+    @Column(defaultValue = "NOW()") LocalDateTime updatedAt,
+    /**
+     * When the outbox relay handed this job's {@code start_job} message to the broker; null while
+     * it waits in the outbox. The orphan detector re-publishes a job still queued long after this.
+     */
+    @Column(nullable = true) LocalDateTime publishedAt) {}

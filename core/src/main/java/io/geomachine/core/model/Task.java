@@ -52,4 +52,9 @@ public record Task(
     /** How many times a worker claimed this task (counts redeliveries the broker does not). */
     @Column(defaultValue = "0") int attempts,
     /** When a task waiting for a retry is due. */
-    @Column(nullable = true) LocalDateTime nextAttemptAt) {}
+    @Column(nullable = true) LocalDateTime nextAttemptAt,
+    /**
+     * When the outbox relay last handed this task's message to the broker; null while the message
+     * waits in the outbox. The orphan detector re-publishes a task still waiting long after this.
+     */
+    @Column(nullable = true) LocalDateTime publishedAt) {}

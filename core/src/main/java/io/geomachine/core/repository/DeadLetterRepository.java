@@ -1,5 +1,6 @@
 package io.geomachine.core.repository;
 
+import io.geomachine.core.messaging.MessageIds;
 import io.geomachine.core.model.DeadLetteredMessage;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.DecodeException;
@@ -28,7 +29,7 @@ public final class DeadLetterRepository {
     /**
      * The dead letter of {@code payload} (the message as text): its {@code job_id} and {@code
      * task_id} are taken when the payload is a JSON object with those fields as strings that fit
-     * their columns.
+     * their columns, and otherwise recognized in the raw text when they can be.
      */
     public static NewDeadLetter of(String source, String payload, String reason) {
       JsonObject json = jsonObjectOrNull(payload);
@@ -36,8 +37,8 @@ public final class DeadLetterRepository {
           clip(printable(source == null ? "unknown" : source), SOURCE_LENGTH),
           printable(reason == null ? "" : reason),
           printable(payload),
-          idField(json, "job_id", JOB_ID_LENGTH),
-          idField(json, "task_id", TASK_ID_LENGTH));
+          idOf(json, payload, "job_id", JOB_ID_LENGTH),
+          idOf(json, payload, "task_id", TASK_ID_LENGTH));
     }
   }
 
@@ -121,6 +122,20 @@ public final class DeadLetterRepository {
     } catch (DecodeException | ClassCastException | IllegalArgumentException e) {
       return null;
     }
+  }
+
+  /**
+   * The id field of a JSON object payload; otherwise (not JSON, the field missing or not a string)
+   * an id recognizable in the raw text ({@link MessageIds}).
+   */
+  private static String idOf(JsonObject json, String payload, String field, int maxLength) {
+    String id = idField(json, field, maxLength);
+    if (id != null) {
+      return id;
+    }
+    return ("job_id".equals(field) ? MessageIds.jobId(payload) : MessageIds.taskId(payload))
+        .filter(s -> s.length() <= maxLength)
+        .orElse(null);
   }
 
   private static String idField(JsonObject json, String field, int maxLength) {

@@ -46,6 +46,18 @@ public final class JobRepository {
   }
 
   /**
+   * The job's status, its row share-locked for this transaction (a re-run waits until it ends);
+   * null when there is no such job.
+   */
+  public Uni<String> statusForShare(SqlClient c, String jobId) {
+    return c.preparedQuery("SELECT status::text AS s FROM app.jobs WHERE job_id = $1 FOR SHARE")
+        .execute(Tuple.of(jobId))
+        .map(rs -> rs.rowCount() == 0 ? null : rs.iterator().next().getString("s"))
+        .onFailure()
+        .transform(DbErrors::translate);
+  }
+
+  /**
    * Moves a job from one status to another: the guarded transition. Null when the job was not in
    * {@code from}.
    */
@@ -120,7 +132,7 @@ public final class JobRepository {
     return single(
         c,
         "UPDATE app.jobs SET status = 'queued', stage = 1, stage_results = '{}', result_data = NULL,"
-            + " error_details = NULL WHERE job_id = $1 AND status = ANY($2::app.job_status[])"
+            + " error_details = NULL, published_at = NULL WHERE job_id = $1 AND status = ANY($2::app.job_status[])"
             + " RETURNING *",
         Tuple.of(jobId, statuses));
   }
@@ -175,18 +187,72 @@ public final class JobRepository {
   }
 
   /**
-   * Jobs still queued after {@code olderThanSeconds} with no start message waiting in the outbox:
-   * their start message was lost.
+   * Jobs still queued although their start message went to the broker more than {@code
+   * olderThanSeconds} ago: the message was probably lost.
    */
   public Uni<List<StuckJob>> queuedButNotStarted(SqlClient c, int olderThanSeconds, int limit) {
     return stuck(
         c,
         "SELECT j.job_id, j.status::text AS status, j.stage FROM app.jobs j"
-            + " WHERE j.status = 'queued' AND j.updated_at < LOCALTIMESTAMP - make_interval(secs => $1)"
-            + " AND NOT EXISTS (SELECT 1 FROM app.outbox o WHERE o.payload->>'job_id' = j.job_id)"
+            + " WHERE j.status = 'queued'"
+            + " AND j.published_at < LOCALTIMESTAMP - make_interval(secs => $1)"
+            + " ORDER BY j.published_at LIMIT $2",
+        olderThanSeconds,
+        limit);
+  }
+
+  /**
+   * Jobs neither created nor changed (status, stage) for {@code olderThanSeconds} that are still
+   * queued or processing: past the stale horizon. Oldest first.
+   */
+  public Uni<List<StuckJob>> staleJobs(SqlClient c, int olderThanSeconds, int limit) {
+    return stuck(
+        c,
+        "SELECT j.job_id, j.status::text AS status, j.stage FROM app.jobs j"
+            + " WHERE j.status IN ('queued', 'processing')"
+            + " AND j.created_at < LOCALTIMESTAMP - make_interval(secs => $1)"
+            + " AND j.updated_at < LOCALTIMESTAMP - make_interval(secs => $1)"
+            + " ORDER BY j.created_at LIMIT $2",
+        olderThanSeconds,
+        limit);
+  }
+
+  /**
+   * Processing jobs unchanged for {@code olderThanSeconds} whose current stage has a failed task:
+   * candidates for the job-health pass, which applies their failure policy.
+   */
+  public Uni<List<StuckJob>> withFailedTasks(SqlClient c, int olderThanSeconds, int limit) {
+    return stuck(
+        c,
+        "SELECT j.job_id, j.status::text AS status, j.stage FROM app.jobs j"
+            + " WHERE j.status = 'processing'"
+            + " AND j.updated_at < LOCALTIMESTAMP - make_interval(secs => $1)"
+            + " AND EXISTS (SELECT 1 FROM app.tasks t WHERE t.parent_job_id = j.job_id"
+            + " AND t.stage = j.stage AND t.status = 'failed')"
             + " ORDER BY j.updated_at LIMIT $2",
         olderThanSeconds,
         limit);
+  }
+
+  /**
+   * Records that these jobs' start messages were handed to the broker ({@code sent}: the outbox
+   * relay, in the transaction that deletes their outbox rows) or are waiting in the outbox again
+   * (the orphan detector re-sending them). Only queued jobs are marked; a row another transaction
+   * holds right now is skipped rather than waited for.
+   */
+  public Uni<Void> markStartPublished(SqlClient c, List<String> jobIds, boolean sent) {
+    if (jobIds.isEmpty()) {
+      return Uni.createFrom().voidItem();
+    }
+    return c.preparedQuery(
+            "UPDATE app.jobs j SET published_at = CASE WHEN $2 THEN LOCALTIMESTAMP END"
+                + " FROM (SELECT job_id FROM app.jobs WHERE job_id = ANY($1::varchar[])"
+                + " AND status = 'queued' ORDER BY job_id FOR UPDATE SKIP LOCKED) w"
+                + " WHERE j.job_id = w.job_id")
+        .execute(Tuple.tuple().addArrayOfString(jobIds.toArray(String[]::new)).addBoolean(sent))
+        .replaceWithVoid()
+        .onFailure()
+        .transform(DbErrors::translate);
   }
 
   private Uni<List<StuckJob>> stuck(SqlClient c, String sql, int olderThanSeconds, int limit) {

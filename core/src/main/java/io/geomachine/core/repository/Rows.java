@@ -5,8 +5,15 @@ import io.geomachine.core.model.Job;
 import io.geomachine.core.model.JobStatus;
 import io.geomachine.core.model.Task;
 import io.geomachine.core.model.TaskStatus;
+import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
+import io.vertx.mutiny.sqlclient.SqlClient;
+import io.vertx.mutiny.sqlclient.Tuple;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
 
 /** Row to model mapping, shared by the repositories. */
 final class Rows {
@@ -25,7 +32,8 @@ final class Rows {
         json(r, "result_data"),
         r.getString("error_details"),
         r.getLocalDateTime("created_at"),
-        r.getLocalDateTime("updated_at"));
+        r.getLocalDateTime("updated_at"),
+        r.getLocalDateTime("published_at"));
   }
 
   static Task task(Row r) {
@@ -49,7 +57,8 @@ final class Rows {
         r.getLocalDateTime("lease_expires_at"),
         r.getString("worker_id"),
         r.getInteger("attempts"),
-        r.getLocalDateTime("next_attempt_at"));
+        r.getLocalDateTime("next_attempt_at"),
+        r.getLocalDateTime("published_at"));
   }
 
   static TaskResult taskResult(Row r) {
@@ -59,6 +68,23 @@ final class Rows {
         TaskStatus.fromSql(r.getString("status")),
         json(r, "result_data"),
         r.getString("error_details"));
+  }
+
+  /** Runs a prepared statement; a database error becomes a domain error ({@link DbErrors}). */
+  static Uni<RowSet<Row>> exec(SqlClient c, String sql, Tuple args) {
+    return c.preparedQuery(sql).execute(args).onFailure().transform(DbErrors::translate);
+  }
+
+  /** The first row of a result, mapped; null when there is none. */
+  static <T> T first(RowSet<Row> rs, Function<Row, T> mapper) {
+    return rs.rowCount() == 0 ? null : mapper.apply(rs.iterator().next());
+  }
+
+  /** Every row of a result, mapped. */
+  static <T> List<T> list(RowSet<Row> rs, Function<Row, T> mapper) {
+    List<T> out = new ArrayList<>(rs.rowCount());
+    rs.forEach(r -> out.add(mapper.apply(r)));
+    return out;
   }
 
   static JsonObject json(Row r, String column) {

@@ -93,13 +93,26 @@ public final class AppSchemaGenerator {
 
   private List<String> enumStatements(Class<? extends Enum<?>> e) {
     String type = qualified(schema, pgEnumName(e));
-    String labels = enumLabels(e).stream().map(SqlText::literal).collect(Collectors.joining(", "));
-    return List.of(
+    List<String> all = enumLabels(e);
+    String labels = all.stream().map(SqlText::literal).collect(Collectors.joining(", "));
+    List<String> out = new ArrayList<>();
+    out.add(
         "DO $$ BEGIN CREATE TYPE "
             + type
             + " AS ENUM ("
             + labels
             + "); EXCEPTION WHEN duplicate_object THEN NULL; END $$");
+    // Upgrades in place: a label added to the model reaches an existing type, in model order.
+    for (int i = 1; i < all.size(); i++) {
+      out.add(
+          "ALTER TYPE "
+              + type
+              + " ADD VALUE IF NOT EXISTS "
+              + SqlText.literal(all.get(i))
+              + " AFTER "
+              + SqlText.literal(all.get(i - 1)));
+    }
+    return out;
   }
 
   static String pgEnumName(Class<?> e) {

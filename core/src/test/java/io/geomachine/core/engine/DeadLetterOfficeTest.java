@@ -56,7 +56,8 @@ class DeadLetterOfficeTest {
   static void create() {
     db = TestDatabase.recreate("geomachine_test_core_dead_letters");
     h = new EngineHarness(db.pool());
-    intake = new MessageIntake(h.pool, h.engine.outbox(), () -> {});
+    intake =
+        new MessageIntake(h.pool, h.engine.jobs(), h.engine.tasks(), h.engine.outbox(), () -> {});
     office =
         new DeadLetterOffice(
             h.pool, h.engine.jobs(), h.engine.tasks(), h.engine.outbox(), repo, () -> {});

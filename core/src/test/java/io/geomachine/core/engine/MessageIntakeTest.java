@@ -30,7 +30,8 @@ class MessageIntakeTest {
   static void create() {
     db = TestDatabase.recreate("geomachine_test_core_engine_intake");
     h = new EngineHarness(db.pool());
-    quiet = new MessageIntake(h.pool, h.engine.outbox(), () -> {});
+    quiet =
+        new MessageIntake(h.pool, h.engine.jobs(), h.engine.tasks(), h.engine.outbox(), () -> {});
   }
 
   @BeforeEach

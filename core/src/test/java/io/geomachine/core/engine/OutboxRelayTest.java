@@ -60,7 +60,15 @@ class OutboxRelayTest {
 
   private OutboxRelay relay(OutboxRelay.Publisher publisher, int batch, int concurrency) {
     return new OutboxRelay(
-        pool, outbox, JOBS_AND_RASTER, publisher, batch, concurrency, Duration.ofMillis(500));
+        pool,
+        outbox,
+        new io.geomachine.core.repository.JobRepository(),
+        new io.geomachine.core.repository.TaskRepository(),
+        JOBS_AND_RASTER,
+        publisher,
+        batch,
+        concurrency,
+        Duration.ofMillis(500));
   }
 
   private OutboxRelay recordingRelay(int batch, int concurrency) {

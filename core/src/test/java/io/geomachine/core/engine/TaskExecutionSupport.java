@@ -138,10 +138,13 @@ final class TaskExecutionSupport {
 
   /** Submits a job, handles its start message, and takes its n task messages. */
   static Started start(EngineHarness h, String tag, int n) {
+    return start(h, WorkJob.TYPE, tag, n);
+  }
+
+  /** As {@link #start(EngineHarness, String, int)} for another job type with WorkJob's stage. */
+  static Started start(EngineHarness h, String jobType, String tag, int n) {
     String jobId =
-        Sql.await(
-                h.quietSubmission()
-                    .submit(WorkJob.TYPE, new JsonObject().put("n", n).put("tag", tag)))
+        Sql.await(h.quietSubmission().submit(jobType, new JsonObject().put("n", n).put("tag", tag)))
             .job()
             .jobId();
     List<JsonObject> start = awaitSent(h, Destination.JOBS, jobId, 1);
@@ -305,6 +308,10 @@ final class TaskExecutionSupport {
             jobId,
             stage)
         .getInteger(0);
+  }
+
+  static void backdate(Pool pool, String jobId, Duration ago) {
+    Sql.backdateJob(pool, jobId, ago);
   }
 
   /** Empties every table the tests write, and what the harness recorded. */

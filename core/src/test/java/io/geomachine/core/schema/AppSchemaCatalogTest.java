@@ -44,6 +44,8 @@ class AppSchemaCatalogTest {
           "column tasks.worker_id",
           "column tasks.attempts",
           "column tasks.next_attempt_at",
+          "column tasks.published_at",
+          "column jobs.published_at",
           "index tasks.idx_tasks_lease_expires_at",
           "constraint jobs.ck_jobs_stage_range",
           "constraint tasks.ck_tasks_stage_positive",
@@ -61,6 +63,7 @@ class AppSchemaCatalogTest {
   private static final Set<String> CHANGED_OBJECTS =
       Set.of(
           "enum job_status",
+          "enum janitor_run_type",
           "function advance_job_stage arguments",
           "function complete_task_and_check_stage arguments");
 
@@ -183,17 +186,15 @@ class AppSchemaCatalogTest {
   }
 
   @Test
-  void jobStatusGainsExactlyTheCancelledLabel() {
+  void enumsGainExactlyTheDocumentedLabels() {
     assertEquals(
         "queued,processing,completed,failed,completed_with_errors", seed.get("enum job_status"));
     assertEquals(seed.get("enum job_status") + ",cancelled", generated.get("enum job_status"));
+    assertEquals(
+        seed.get("enum janitor_run_type") + ",stale_jobs,blob_cleanup",
+        generated.get("enum janitor_run_type"));
     for (String e :
-        Set.of(
-            "task_status",
-            "platform_request_status",
-            "data_type",
-            "janitor_run_type",
-            "janitor_run_status")) {
+        Set.of("task_status", "platform_request_status", "data_type", "janitor_run_status")) {
       assertEquals(seed.get("enum " + e), generated.get("enum " + e), e);
     }
   }

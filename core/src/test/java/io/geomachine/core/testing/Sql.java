@@ -59,6 +59,27 @@ public final class Sql {
     throw new AssertionError("expected an error from: " + sql);
   }
 
+  /**
+   * Moves a job's {@code created_at} and {@code updated_at} into the past; the triggers (which
+   * would reset updated_at) are off for this one statement (session_replication_role, local to the
+   * transaction).
+   */
+  public static void backdateJob(Pool pool, String jobId, Duration ago) {
+    await(
+        pool.withTransaction(
+            c ->
+                c.query("SET LOCAL session_replication_role = replica")
+                    .execute()
+                    .chain(
+                        () ->
+                            c.preparedQuery(
+                                    "UPDATE app.jobs SET"
+                                        + " created_at = LOCALTIMESTAMP - make_interval(secs => $2),"
+                                        + " updated_at = LOCALTIMESTAMP - make_interval(secs => $2)"
+                                        + " WHERE job_id = $1")
+                                .execute(Tuple.of(jobId, (double) ago.toSeconds())))));
+  }
+
   /** Inserts a job row directly (bypassing the engine). */
   public static void insertJob(Pool pool, String jobId, String status, int stage, int total) {
     update(

@@ -147,7 +147,7 @@ class RasterTaskExecutionTest {
   }
 
   @Test
-  void aMessageWithoutSchemaVersionIsDeadLetteredAndRunsNothing() {
+  void aMessageWithoutSchemaVersionIsDeadLetteredAndFailsTheTaskItNames() {
     String jobId =
         fx.insertProcessingJob(
             HELLO, new JsonObject().put("n", 1).put("message", "Bad " + UUID.randomUUID()));
@@ -163,9 +163,14 @@ class RasterTaskExecutionTest {
     await()
         .atMost(TIMEOUT)
         .until(() -> fx.executed("unknown", "dead_lettered") == deadLetteredBefore + 1);
+    // The handler never ran; the task it names is failed, so its stage (of one task) ends.
+    await().atMost(TIMEOUT).until(() -> fx.tasks(jobId, 1).get(0).status() == TaskStatus.FAILED);
+    assertEquals(
+        "UNREADABLE_MESSAGE: task message: missing schema_version (from raster-tasks)",
+        fx.tasks(jobId, 1).get(0).errorDetails());
+    await().atMost(TIMEOUT).until(() -> queued(JOBS) >= 1);
     fx.awaitQuiet();
-    assertEquals(TaskStatus.QUEUED, fx.tasks(jobId, 1).get(0).status());
-    assertEquals(List.of(), fx.drainFor(JOBS, jobId));
+    assertEquals(List.of(JobMessage.stageCompleted(jobId, 1).toJson()), fx.drainFor(JOBS, jobId));
   }
 
   @Test
