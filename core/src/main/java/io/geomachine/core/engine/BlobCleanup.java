@@ -1,5 +1,6 @@
 package io.geomachine.core.engine;
 
+import io.geomachine.core.geo.VectorStagingRepository;
 import io.geomachine.core.model.JanitorRunType;
 import io.geomachine.core.model.JobArtifact;
 import io.geomachine.core.repository.JanitorRunRepository;
@@ -22,7 +23,9 @@ import java.util.Set;
  * Failed and cancelled jobs' prefixes go after {@code endedForSeconds} (their running tasks have
  * stopped by then); completed jobs remove their own, so theirs are only swept when left behind for
  * {@code completedForSeconds}. Before deleting, the job's row is share-locked and its status
- * checked again, so a re-run that starts meanwhile waits and its new files are never touched.
+ * checked again, so a re-run that starts meanwhile waits and its new files are never touched. The
+ * same pass drops the {@code geo_staging} tables of vector jobs that ended without publishing them
+ * (the database's intermediate artifacts), with the same thresholds.
  */
 public final class BlobCleanup {
   /** Deletes every blob under a folder prefix; the number deleted (BlobStore.deletePrefix). */
@@ -42,6 +45,7 @@ public final class BlobCleanup {
   private final Pool pool;
   private final JobRepository jobs;
   private final JobArtifactRepository artifacts;
+  private final VectorStagingRepository staging;
   private final JanitorRunRepository runs;
   private final PrefixDeleter blobs;
 
@@ -49,11 +53,13 @@ public final class BlobCleanup {
       Pool pool,
       JobRepository jobs,
       JobArtifactRepository artifacts,
+      VectorStagingRepository staging,
       JanitorRunRepository runs,
       PrefixDeleter blobs) {
     this.pool = pool;
     this.jobs = jobs;
     this.artifacts = artifacts;
+    this.staging = staging;
     this.runs = runs;
     this.blobs = blobs;
   }
@@ -75,7 +81,25 @@ public final class BlobCleanup {
                           all.addAll(left);
                           return all;
                         }))
-        .chain(found -> sweep(c, found));
+        .chain(found -> sweep(c, found))
+        .chain(
+            report ->
+                staging
+                    .dropStagingOfTerminalJobs(pool, t.endedForSeconds(), t.limit())
+                    .map(
+                        dropped -> {
+                          if (dropped.isEmpty()) {
+                            return report;
+                          }
+                          report
+                              .actions()
+                              .put("staging_tables_dropped", new JsonArray(List.copyOf(dropped)));
+                          return new PassReport(
+                              false,
+                              report.scanned() + dropped.size(),
+                              report.fixed() + dropped.size(),
+                              report.actions());
+                        }));
   }
 
   private Uni<PassReport> sweep(SqlClient c, List<JobArtifact> found) {

@@ -1,6 +1,7 @@
 package io.geomachine.core.engine;
 
 import io.geomachine.core.config.TaskRunConfig;
+import io.geomachine.core.geo.VectorStagingRepository;
 import io.geomachine.core.job.JobRegistry;
 import io.geomachine.core.job.RetryPolicy;
 import io.geomachine.core.messaging.Destination;
@@ -192,7 +193,12 @@ public final class Engine {
 
   public BlobCleanup blobCleanup(BlobCleanup.PrefixDeleter blobs) {
     return new BlobCleanup(
-        pool, jobs, new JobArtifactRepository(), new JanitorRunRepository(), blobs);
+        pool,
+        jobs,
+        new JobArtifactRepository(),
+        new VectorStagingRepository(),
+        new JanitorRunRepository(),
+        blobs);
   }
 
   /** Every janitor pass; {@code blobs} deletes the recorded prefixes (BlobStore::deletePrefix). */

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.geomachine.core.admin.AdminTestSupport;
 import io.geomachine.core.engine.TaskExecutionSupport.Started;
+import io.geomachine.core.geo.VectorStagingRepository;
 import io.geomachine.core.model.JobStatus;
 import io.geomachine.core.repository.JobArtifactRepository;
 import io.geomachine.core.storage.BlobStore;
@@ -17,6 +18,7 @@ import io.geomachine.core.testing.TestDatabase;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -132,6 +134,39 @@ class BlobCleanupTest {
     assertTrue(
         Sql.count(h.pool, "SELECT count(*) FROM app.janitor_runs WHERE run_type = 'blob_cleanup'")
             == 1);
+  }
+
+  @Test
+  void stagingTablesOfEndedVectorJobsAreDroppedThoseOfRunningOnesKept() {
+    Started failed = start(h, "staging-failed", 1);
+    end(failed, JobStatus.FAILED);
+    Started running = start(h, "staging-running", 1);
+    Sql.update(h.pool, "CREATE SCHEMA IF NOT EXISTS geo_staging");
+    for (Started job : new Started[] {failed, running}) {
+      String table = "_load_" + job.jobId().substring(0, 16);
+      Sql.update(h.pool, "CREATE TABLE geo_staging." + table + " (id int)");
+      Sql.update(
+          h.pool,
+          "COMMENT ON TABLE geo_staging."
+              + table
+              + " IS '"
+              + VectorStagingRepository.jobComment(job.jobId())
+              + "'");
+    }
+
+    PassReport report = Sql.await(pass().run(THRESHOLDS));
+
+    assertEquals(
+        List.of("_load_" + failed.jobId().substring(0, 16)),
+        report.actions().getJsonArray("staging_tables_dropped").getList());
+    assertEquals(
+        List.of("_load_" + running.jobId().substring(0, 16)),
+        Sql.rows(
+                h.pool,
+                "SELECT tablename FROM pg_tables WHERE schemaname = 'geo_staging' ORDER BY 1")
+            .stream()
+            .map(r -> r.getString(0))
+            .toList());
   }
 
   private java.time.LocalDateTime removedAt(String jobId) {
