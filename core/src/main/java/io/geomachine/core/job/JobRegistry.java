@@ -28,7 +28,13 @@ public final class JobRegistry {
 
   /** Every job GeoMachine knows. */
   public static JobRegistry standard() {
-    return new JobRegistry(List.of(new HelloWorldJob(), new BenchmarkTasksJob()));
+    return new JobRegistry(
+        List.of(
+            new HelloWorldJob(),
+            new BenchmarkTasksJob(),
+            new io.geomachine.core.job.raster.ProcessLargeRasterJob(),
+            new io.geomachine.core.job.raster.ProcessRasterCollectionJob(),
+            new io.geomachine.core.job.raster.StacCatalogContainerJob()));
   }
 
   private void register(String name, JobDefinition d) {
