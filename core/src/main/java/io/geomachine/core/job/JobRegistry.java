@@ -2,6 +2,11 @@ package io.geomachine.core.job;
 
 import io.geomachine.core.error.ErrorCode;
 import io.geomachine.core.error.GeoMachineException;
+import io.geomachine.core.job.raster.ProcessLargeRasterJob;
+import io.geomachine.core.job.raster.ProcessRasterCollectionJob;
+import io.geomachine.core.job.raster.ProcessRasterJob;
+import io.geomachine.core.job.raster.StacCatalogContainerJob;
+import io.geomachine.core.job.raster.ValidateRasterJob;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -32,9 +37,11 @@ public final class JobRegistry {
         List.of(
             new HelloWorldJob(),
             new BenchmarkTasksJob(),
-            new io.geomachine.core.job.raster.ProcessLargeRasterJob(),
-            new io.geomachine.core.job.raster.ProcessRasterCollectionJob(),
-            new io.geomachine.core.job.raster.StacCatalogContainerJob()));
+            new ValidateRasterJob(),
+            new ProcessRasterJob(),
+            new ProcessLargeRasterJob(),
+            new ProcessRasterCollectionJob(),
+            new StacCatalogContainerJob()));
   }
 
   private void register(String name, JobDefinition d) {

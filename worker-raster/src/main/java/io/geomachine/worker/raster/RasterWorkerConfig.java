@@ -16,4 +16,6 @@ public interface RasterWorkerConfig {
   TaskRunConfig tasks();
 
   StorageConfig storage();
+
+  RasterSettings raster();
 }

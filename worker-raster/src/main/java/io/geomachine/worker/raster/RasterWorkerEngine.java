@@ -7,6 +7,11 @@ import io.geomachine.core.messaging.Destination;
 import io.geomachine.core.storage.BlobStore;
 import io.geomachine.core.task.BenchmarkNoopHandler;
 import io.geomachine.core.task.HelloWorldHandlers;
+import io.geomachine.worker.raster.engine.Gdal;
+import io.geomachine.worker.raster.tasks.CreateCogHandler;
+import io.geomachine.worker.raster.tasks.RasterStacItemHandler;
+import io.geomachine.worker.raster.tasks.RasterTaskContext;
+import io.geomachine.worker.raster.tasks.ValidateRasterHandler;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
@@ -19,6 +24,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.eclipse.microprofile.reactive.messaging.Channel;
@@ -54,9 +60,29 @@ public class RasterWorkerEngine {
 
   @Produces
   @Singleton
-  TaskConsumer taskConsumer(Engine engine, RasterWorkerConfig config) {
+  TaskConsumer taskConsumer(Engine engine, RasterWorkerConfig config, BlobStore store, Pool pool) {
+    RasterTaskContext raster = rasterContext(config, store, pool);
     return engine.taskConsumer(
-        List.of(new HelloWorldHandlers.Greeting(), new BenchmarkNoopHandler()), config.tasks());
+        List.of(
+            new HelloWorldHandlers.Greeting(),
+            new BenchmarkNoopHandler(),
+            new ValidateRasterHandler(raster),
+            new CreateCogHandler(raster),
+            new RasterStacItemHandler(raster)),
+        config.tasks());
+  }
+
+  static RasterTaskContext rasterContext(RasterWorkerConfig config, BlobStore store, Pool pool) {
+    RasterSettings r = config.raster();
+    Path root =
+        Path.of(r.workDir().orElse(System.getProperty("java.io.tmpdir")), "geomachine-raster");
+    return new RasterTaskContext(
+        store,
+        pool,
+        config.storage().layout(),
+        new Gdal(r.gdalTimeout()),
+        root,
+        r.singleMaxBytes());
   }
 
   void onStart(@Observes StartupEvent event, Engine engine, Vertx vertx, MeterRegistry metrics) {

@@ -134,7 +134,8 @@ class RasterTaskExecutionTest {
     assertEquals("raster-tasks", dead.getString("source"));
     assertEquals(
         "no handler for task type 'warp_raster_to_mars' on this worker"
-            + " (it runs: hello_world_greeting, benchmark_noop)",
+            + " (it runs: hello_world_greeting, benchmark_noop, raster_validate, raster_create_cog,"
+            + " raster_stac_item)",
         dead.getString("reason"));
     assertEquals(unknown.toJson(), new JsonObject(dead.getString("original")));
     await().atMost(TIMEOUT).until(() -> fx.tasks(jobId, 1).get(0).status() == TaskStatus.FAILED);

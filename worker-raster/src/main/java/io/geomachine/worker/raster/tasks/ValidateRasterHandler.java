@@ -1,0 +1,108 @@
+package io.geomachine.worker.raster.tasks;
+
+import static io.geomachine.core.job.raster.RasterParameters.BLOB_NAME;
+import static io.geomachine.core.job.raster.RasterParameters.CONTAINER_NAME;
+import static io.geomachine.core.job.raster.RasterParameters.INPUT_CRS;
+import static io.geomachine.core.job.raster.RasterParameters.RASTER_TYPE;
+import static io.geomachine.core.job.raster.RasterParameters.STRICT_MODE;
+
+import io.geomachine.core.job.raster.RasterTasks;
+import io.geomachine.core.storage.BlobEntry;
+import io.geomachine.core.task.TaskFailure;
+import io.geomachine.core.task.TaskHandler;
+import io.geomachine.core.task.TaskInput;
+import io.geomachine.worker.raster.engine.RasterCodes;
+import io.geomachine.worker.raster.engine.RasterInfo;
+import io.geomachine.worker.raster.engine.RasterInspector;
+import io.geomachine.worker.raster.engine.RasterSource;
+import io.geomachine.worker.raster.engine.RasterValidation;
+import io.geomachine.worker.raster.engine.WorkDir;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+
+/**
+ * Inspects one source raster and validates it (validate_raster, and the first stage of
+ * process_raster): CRS, bounds, size, bands, data type, nodata, detected type with evidence,
+ * warnings. In process_raster a source above the single-file limit fails before it is downloaded.
+ */
+public final class ValidateRasterHandler implements TaskHandler {
+  public static final String LARGE_JOB = "process_large_raster";
+
+  private final RasterTaskContext ctx;
+
+  public ValidateRasterHandler(RasterTaskContext ctx) {
+    this.ctx = ctx;
+  }
+
+  @Override
+  public String taskType() {
+    return RasterTasks.VALIDATE;
+  }
+
+  @Override
+  public JsonObject handle(TaskInput input) throws Exception {
+    JsonObject p = input.parameters();
+    String container = p.getString(CONTAINER_NAME);
+    String blob = p.getString(BLOB_NAME);
+    RasterSource source = new RasterSource(ctx.store());
+    BlobEntry entry = source.require(container, blob);
+    // TODO(raster-b): when part B routes by size at a better point (e.g. a planner that can see
+    // sizes), this check stays as the guard for process_raster itself.
+    if (p.getBoolean(RasterTasks.ENFORCE_SINGLE_LIMIT, false)
+        && entry.size() > ctx.singleMaxBytes()) {
+      throw TaskFailure.permanent(
+          RasterCodes.RASTER_TOO_LARGE_FOR_SINGLE,
+          container
+              + "/"
+              + blob
+              + " is "
+              + entry.size()
+              + " bytes, above the single-file limit of "
+              + ctx.singleMaxBytes()
+              + " bytes (geomachine.worker.raster.single-max-bytes); size_bytes="
+              + entry.size()
+              + ", recommended_job: "
+              + LARGE_JOB
+              + " (submit it with the same container_name and blob_name)");
+    }
+    try (WorkDir dir = ctx.workDir(input.taskId())) {
+      Path file = source.download(container, entry, dir.path());
+      RasterInfo info = new RasterInspector(ctx.gdal()).inspect(file);
+      RasterValidation.Outcome outcome =
+          new RasterValidation()
+              .validate(
+                  info,
+                  new RasterValidation.Request(
+                      container + "/" + blob,
+                      p.getString(INPUT_CRS),
+                      p.getString(RASTER_TYPE),
+                      p.getBoolean(STRICT_MODE, false)));
+      return summary(container, entry, info, outcome, ctx.singleMaxBytes());
+    }
+  }
+
+  static JsonObject summary(
+      String container,
+      BlobEntry entry,
+      RasterInfo info,
+      RasterValidation.Outcome outcome,
+      long singleMax) {
+    JsonObject out =
+        new JsonObject()
+            .put(CONTAINER_NAME, container)
+            .put(BLOB_NAME, entry.name())
+            .put("size_bytes", entry.size())
+            .put("last_modified", entry.lastModified().toString())
+            .put("crs", info.crsLabel() != null ? info.crsLabel() : outcome.assignCrs())
+            .put("width", info.width())
+            .put("height", info.height())
+            .put("band_count", info.bandCount())
+            .put("data_type", info.dataType())
+            .put("recommended_job", entry.size() > singleMax ? LARGE_JOB : "process_raster")
+            .put("info", info.toJson());
+    out.put("nodata", info.toJson().getValue("nodata"));
+    out.put("bounds", info.toJson().getValue("bounds_native"));
+    out.put("bbox_4326", info.toJson().getValue("bbox_4326"));
+    return out.mergeIn(outcome.toJson());
+  }
+}
