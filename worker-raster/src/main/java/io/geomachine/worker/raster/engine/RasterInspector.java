@@ -39,9 +39,15 @@ public final class RasterInspector {
     if (info.bands().stream().anyMatch(b -> GdalDataTypes.isComplex(b.dataType()))) {
       return info; // statistics of complex bands mean nothing; validation rejects them
     }
+    // an exact histogram (distinct class values) only for 8-bit data; GDAL cannot bin a constant
+    // floating-point band ("dfMax should be strictly greater than dfMin")
+    String[] statsOptions =
+        info.dataTypes().equals(List.of("Byte"))
+            ? new String[] {"-stats", "-hist"}
+            : new String[] {"-stats"};
     JsonObject stats;
     if ((long) info.width() * info.height() <= (long) SAMPLE_SIZE * SAMPLE_SIZE) {
-      stats = gdal.info(file, label, "-stats", "-hist");
+      stats = gdal.info(file, label, statsOptions);
     } else {
       Path sample = file.resolveSibling(label + ".sample.tif");
       try {
@@ -67,7 +73,7 @@ public final class RasterInspector {
               RasterCodes.FILE_UNREADABLE,
               label + " could not be read: " + Gdal.firstError(r.output()));
         }
-        stats = gdal.info(sample, label, "-stats", "-hist");
+        stats = gdal.info(sample, label, statsOptions);
       } finally {
         deleteQuietly(sample);
       }
