@@ -23,31 +23,19 @@ public final class ProcessLargeRasterJob implements JobDefinition {
   public static final String TILE_TASK = "raster_tile_cog";
 
   private final ParameterSchema parameters =
-      RasterJobParameters.outputs(
-              RasterJobParameters.cogOptions(
-                  ParameterSchema.builder()
-                      .string("container_name")
-                      .required()
-                      .pattern(RasterJobParameters.CONTAINER)
-                      .doc("container of the source raster (bronze)")
-                      .add()
-                      .string("blob_name")
-                      .required()
-                      .pattern(RasterJobParameters.BLOB_NAME)
-                      .doc("the source raster")
-                      .add()
-                      .integer("tile_size")
-                      .min(0)
-                      .max(32_768)
-                      .def(0)
-                      .doc("tile side in pixels; 0 chooses it from the size, bands and data type")
-                      .add()
-                      .integer("overlap")
-                      .min(0)
-                      .max(1024)
-                      .def(0)
-                      .doc("pixels each tile extends into its neighbours")
-                      .add()))
+      RasterJobParameters.mosaicJob(RasterParameters.source(ParameterSchema.builder()))
+          .integer("tile_size")
+          .min(0)
+          .max(TileGrid.MAX_TILE)
+          .def(0)
+          .doc("tile side in pixels; 0 chooses it from the size, bands and data type")
+          .add()
+          .integer("overlap")
+          .min(0)
+          .max(1024)
+          .def(0)
+          .doc("pixels each tile extends into its neighbours")
+          .add()
           .build();
 
   @Override
@@ -77,26 +65,31 @@ public final class ProcessLargeRasterJob implements JobDefinition {
         StageDefinition.single(
             "tiling_scheme", SCHEME_TASK, TaskQueue.RASTER, ProcessLargeRasterJob::scheme),
         StageDefinition.fanOut("tiles", TILE_TASK, TaskQueue.RASTER, ProcessLargeRasterJob::tiles),
-        MosaicStages.mosaic(),
-        MosaicStages.stac());
+        MosaicStages.items(
+            ProcessLargeRasterJob::outputNames,
+            (collection, cog) -> cog.getString(RasterParameters.ITEM_ID)),
+        MosaicStages.finish(ProcessLargeRasterJob::outputNames));
   }
 
   /** Where this job's outputs go and what its collection is called. */
   static JsonObject outputNames(StageContext ctx) {
     JsonObject p = ctx.jobParameters();
     String stem = RasterJobParameters.slug(RasterJobParameters.stem(p.getString("blob_name")));
-    String folder = RasterJobParameters.orDefault(p, "output_folder", stem);
+    String folder =
+        RasterJobParameters.orDefault(p, RasterParameters.OUTPUT_FOLDER, stem)
+            .replaceAll("^/+|/+$", "");
     return new JsonObject()
         .put("output_prefix", folder + "/" + RasterJobParameters.jobFolder(ctx.jobId()) + "/")
-        .put("collection_id", RasterJobParameters.orDefault(p, "collection_id", stem + "-tiles"));
+        .put(
+            RasterParameters.COLLECTION_ID,
+            RasterJobParameters.orDefault(p, RasterParameters.COLLECTION_ID, stem + "-tiles"));
   }
 
   private static List<TaskSpec> scheme(StageContext ctx) {
     JsonObject p = ctx.jobParameters();
     JsonObject params =
-        RasterJobParameters.cogParams(p)
-            .put("container_name", p.getString("container_name"))
-            .put("blob_name", p.getString("blob_name"))
+        RasterJobParameters.taskParams(p)
+            .put(RasterParameters.BLOB_NAME, p.getString(RasterParameters.BLOB_NAME))
             .put("tile_size", p.getInteger("tile_size"))
             .put("overlap", p.getInteger("overlap"))
             .mergeIn(outputNames(ctx));
@@ -108,13 +101,11 @@ public final class ProcessLargeRasterJob implements JobDefinition {
     JsonObject scheme = ctx.previousResults().get(0).result();
     TileGrid grid = TileGrid.fromJson(scheme.getJsonObject("grid"));
     JsonObject names = outputNames(ctx);
+    String collection = names.getString(RasterParameters.COLLECTION_ID);
     JsonObject shared =
-        RasterJobParameters.cogParams(ctx.jobParameters())
-            .put("container_name", ctx.jobParameters().getString("container_name"))
-            .put("blob_name", ctx.jobParameters().getString("blob_name"))
-            .put("scheme", scheme.getJsonObject("output"))
-            .put("source", scheme.getJsonObject("source"))
-            .put("collection_id", names.getString("collection_id"));
+        RasterJobParameters.taskParams(ctx.jobParameters())
+            .put(RasterParameters.BLOB_NAME, ctx.jobParameters().getString("blob_name"))
+            .put("scheme", scheme);
     List<TaskSpec> specs = new ArrayList<>(grid.tileCount());
     for (TileGrid.Window w : grid.windows()) {
       specs.add(
@@ -124,7 +115,7 @@ public final class ProcessLargeRasterJob implements JobDefinition {
                   .copy()
                   .put("window", w.toJson())
                   .put("cog_blob", names.getString("output_prefix") + w.name() + ".tif")
-                  .put("item_id", names.getString("collection_id") + "-" + w.name())));
+                  .put(RasterParameters.ITEM_ID, collection + "-" + w.name())));
     }
     return specs;
   }
@@ -136,6 +127,7 @@ public final class ProcessLargeRasterJob implements JobDefinition {
     if (!scheme.isEmpty()) {
       out.put("grid", scheme.get(0).result().getJsonObject("grid"));
       out.put("scheme_blob", scheme.get(0).result().getString("scheme_blob"));
+      out.put("read_mode", scheme.get(0).result().getString("read_mode"));
     }
     out.put("tile_count", byStage.getOrDefault(2, List.of()).size());
     return out;

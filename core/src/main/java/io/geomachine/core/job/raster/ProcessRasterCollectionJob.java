@@ -24,23 +24,20 @@ import java.util.Map;
  */
 public final class ProcessRasterCollectionJob implements JobDefinition {
   public static final String TYPE = "process_raster_collection";
-  public static final String VALIDATE_TASK = "raster_collection_validate";
-  public static final String COG_TASK = "raster_collection_cog";
   public static final int MAX_BLOBS = 10_000;
 
   private final ParameterSchema parameters =
-      RasterJobParameters.outputs(
-              RasterJobParameters.cogOptions(
-                  ParameterSchema.builder()
-                      .string("container_name")
-                      .required()
-                      .pattern(RasterJobParameters.CONTAINER)
-                      .doc("container of the source rasters (bronze)")
-                      .add()
-                      .stringList("blob_list")
-                      .required()
-                      .doc("the source rasters (1 to " + MAX_BLOBS + " blob names)")
-                      .add()))
+      RasterJobParameters.mosaicJob(
+              ParameterSchema.builder()
+                  .string(RasterParameters.CONTAINER_NAME)
+                  .required()
+                  .pattern(RasterParameters.CONTAINER_PATTERN)
+                  .doc("container of the source rasters (bronze)")
+                  .add()
+                  .stringList("blob_list")
+                  .required()
+                  .doc("the source rasters (1 to " + MAX_BLOBS + " blob names)")
+                  .add())
           .build();
 
   @Override
@@ -68,11 +65,17 @@ public final class ProcessRasterCollectionJob implements JobDefinition {
   public List<StageDefinition> stages() {
     return List.of(
         StageDefinition.fanOut(
-            "validate", VALIDATE_TASK, TaskQueue.RASTER, ProcessRasterCollectionJob::validations),
+            "validate",
+            RasterTasks.VALIDATE,
+            TaskQueue.RASTER,
+            ProcessRasterCollectionJob::validations),
         StageDefinition.fanOut(
-            "cogs", COG_TASK, TaskQueue.RASTER, ProcessRasterCollectionJob::cogs),
-        MosaicStages.mosaic(),
-        MosaicStages.stac());
+            "cogs", RasterTasks.CREATE_COG, TaskQueue.RASTER, ProcessRasterCollectionJob::cogs),
+        MosaicStages.items(
+            ProcessRasterCollectionJob::outputNames,
+            (collection, cog) ->
+                collection + "-" + outputName(cog.getString(RasterParameters.BLOB_NAME))),
+        MosaicStages.finish(ProcessRasterCollectionJob::outputNames));
   }
 
   /**
@@ -123,6 +126,7 @@ public final class ProcessRasterCollectionJob implements JobDefinition {
         .put("collection_id", collection);
   }
 
+  /** One validation per blob; a blob above the single-file limit fails it (one task per COG). */
   private static List<TaskSpec> validations(StageContext ctx) {
     JsonObject p = ctx.jobParameters();
     List<TaskSpec> specs = new ArrayList<>();
@@ -132,34 +136,36 @@ public final class ProcessRasterCollectionJob implements JobDefinition {
                 specs.add(
                     new TaskSpec(
                         index,
-                        RasterJobParameters.cogParams(p)
-                            .put("container_name", p.getString("container_name"))
-                            .put("blob_name", blob))));
+                        RasterJobParameters.taskParams(p)
+                            .put(RasterParameters.BLOB_NAME, blob)
+                            .put(RasterTasks.ENFORCE_SINGLE_LIMIT, true))));
     return specs;
   }
 
-  /** One COG task per validated blob, under the same index as its validation. */
+  /**
+   * One COG task per validated blob, under the same index as its validation and given that
+   * validation's result (looked up by index, never by position).
+   */
   private static List<TaskSpec> cogs(StageContext ctx) {
     JsonObject p = ctx.jobParameters();
     Map<String, String> blobs = blobsByIndex(p);
-    JsonObject names = outputNames(ctx);
+    String prefix = outputNames(ctx).getString("output_prefix");
     List<TaskSpec> specs = new ArrayList<>();
     for (TaskResult validated : ctx.previousResults()) {
       String blob = blobs.get(validated.taskIndex());
-      if (blob == null) {
-        throw new IllegalStateException("validation " + validated.taskIndex() + " names no blob");
+      if (blob == null || !blob.equals(validated.result().getString(RasterParameters.BLOB_NAME))) {
+        throw new IllegalStateException(
+            "validation " + validated.taskIndex() + " does not belong to a blob of blob_list");
       }
-      String out = outputName(blob);
+      int slash = blob.lastIndexOf('/');
+      String folder = prefix + (slash < 0 ? "" : blob.substring(0, slash));
       specs.add(
           new TaskSpec(
               validated.taskIndex(),
-              RasterJobParameters.cogParams(p)
-                  .put("container_name", p.getString("container_name"))
-                  .put("blob_name", blob)
-                  .put("validation", validated.result())
-                  .put("cog_blob", names.getString("output_prefix") + out + ".tif")
-                  .put("collection_id", names.getString("collection_id"))
-                  .put("item_id", names.getString("collection_id") + "-" + out)));
+              RasterJobParameters.taskParams(p)
+                  .put(RasterParameters.BLOB_NAME, blob)
+                  .put(RasterParameters.OUTPUT_FOLDER, folder.replaceAll("/+$", ""))
+                  .put(RasterTasks.VALIDATION, validated.result())));
     }
     return specs;
   }
@@ -173,8 +179,7 @@ public final class ProcessRasterCollectionJob implements JobDefinition {
           new JsonObject()
               .put("task_index", cog.taskIndex())
               .put("blob_name", cog.result().getString("blob_name"))
-              .put("cog_blob", cog.result().getString("cog_blob"))
-              .put("item_id", cog.result().getString("item_id")));
+              .put("cog_blob", cog.result().getString("cog_blob")));
     }
     return out.put("cogs", pairs);
   }

@@ -9,55 +9,18 @@ import java.util.Locale;
  * their outputs are given (derived from the inputs, so a re-run writes the same names again).
  */
 public final class RasterJobParameters {
-  /** A blob or container name as users give it (no path tricks, no control characters). */
-  static final String BLOB_NAME = "[^\\x00-\\x1f\\\\]{1,1024}";
-
-  static final String CONTAINER = "[a-z0-9](?:[a-z0-9-]{1,61}[a-z0-9])?";
+  static final String CONTAINER = RasterParameters.CONTAINER_PATTERN;
   static final String ID = "[A-Za-z0-9][A-Za-z0-9._-]{0,99}";
-  static final String FOLDER = "[A-Za-z0-9][A-Za-z0-9._/-]{0,199}";
-
-  /** The value of {@code target_crs} that keeps the source's CRS. */
-  public static final String NATIVE_CRS = "native";
 
   private RasterJobParameters() {}
 
-  /** The COG options: CRS handling, raster type, tier, JPEG quality, strictness. */
-  static ParameterSchema.Builder cogOptions(ParameterSchema.Builder b) {
-    return b.string("input_crs")
-        .doc("CRS to assign when a file has none (e.g. EPSG:32633); refused if it disagrees")
-        .add()
-        .string("target_crs")
-        .def("EPSG:4326")
-        .doc("CRS of the outputs; 'native' keeps the source's CRS")
-        .add()
-        .string("raster_type")
-        .def("auto")
-        .allowed("auto", "rgb", "rgba", "dem", "categorical", "multispectral", "nir")
-        .doc("declared raster type, or auto to detect it")
-        .add()
-        .string("output_tier")
-        .def("analysis")
-        .allowed("visualization", "analysis", "archive")
-        .doc("COG compression profile")
-        .add()
-        .integer("jpeg_quality")
-        .min(1)
-        .max(100)
-        .def(85)
-        .doc("JPEG quality of the visualization tier")
-        .add()
-        .bool("strict_mode")
-        .def(false)
-        .doc("refuse 64-bit data types instead of converting them")
-        .add();
-  }
-
-  static ParameterSchema.Builder outputs(ParameterSchema.Builder b) {
-    return b.string("output_folder")
-        .pattern(FOLDER)
-        .doc("folder in the COG and MosaicJSON containers (default: derived from the input)")
-        .add()
-        .string("collection_id")
+  /**
+   * The source checks and COG options of {@link RasterParameters} (same names, same validation as
+   * process_raster), plus what a mosaic job's outputs are called.
+   */
+  static ParameterSchema.Builder mosaicJob(ParameterSchema.Builder b) {
+    return RasterParameters.output(RasterParameters.checks(b))
+        .string(RasterParameters.COLLECTION_ID)
         .pattern(ID)
         .doc("STAC collection of the items (default: derived from the input)")
         .add()
@@ -65,6 +28,9 @@ public final class RasterJobParameters {
         .min(0)
         .max(24)
         .doc("MosaicJSON maxzoom (default: computed from the resolution)")
+        .add()
+        .object(RasterParameters.PLATFORM_PROPERTIES)
+        .doc("fields copied into every STAC item's properties (caller's platform metadata)")
         .add();
   }
 
@@ -96,15 +62,20 @@ public final class RasterJobParameters {
     return v == null || v.isBlank() ? fallback : v;
   }
 
-  /**
-   * The COG options every COG task receives, copied from the job's parameters (so tasks do not
-   * depend on parameters they do not use).
-   */
-  static JsonObject cogParams(JsonObject job) {
+  /** The parameters the validation, COG and item tasks read, copied from the job's. */
+  static JsonObject taskParams(JsonObject job) {
     JsonObject out = new JsonObject();
     for (String k :
         new String[] {
-          "input_crs", "target_crs", "raster_type", "output_tier", "jpeg_quality", "strict_mode"
+          RasterParameters.INPUT_CRS,
+          RasterParameters.RASTER_TYPE,
+          RasterParameters.STRICT_MODE,
+          RasterParameters.TARGET_CRS,
+          RasterParameters.KEEP_NATIVE_CRS,
+          RasterParameters.OUTPUT_TIER,
+          RasterParameters.JPEG_QUALITY,
+          RasterParameters.PLATFORM_PROPERTIES,
+          RasterParameters.CONTAINER_NAME
         }) {
       if (job.getValue(k) != null) {
         out.put(k, job.getValue(k));

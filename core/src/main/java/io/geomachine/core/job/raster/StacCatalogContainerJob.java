@@ -76,7 +76,10 @@ public final class StacCatalogContainerJob implements JobDefinition {
         StageDefinition.single("list", LIST_TASK, TaskQueue.RASTER, StacCatalogContainerJob::list),
         StageDefinition.fanOut(
             "items", ITEM_TASK, TaskQueue.RASTER, StacCatalogContainerJob::items),
-        StageDefinition.fanIn("collection", FINISH_TASK, TaskQueue.RASTER));
+        MosaicStages.fanInWith(
+            "collection",
+            FINISH_TASK,
+            ctx -> new JsonObject().put("collection_id", collectionId(ctx.jobParameters()))));
   }
 
   static String collectionId(JsonObject p) {

@@ -38,8 +38,11 @@ public final class CollectionExtent {
         .atMost(TIMEOUT);
   }
 
-  /** Widens the collection's extent to include every bbox; nothing for a system collection. */
-  public void widen(String id, Collection<double[]> bboxes) {
+  /**
+   * Widens the collection's extent to include every bbox and, when given, sets its {@code
+   * mosaicjson} asset; nothing for a system collection.
+   */
+  public void widen(String id, Collection<double[]> bboxes, JsonObject mosaicAsset) {
     if (StacCatalog.isSystemCollection(id) || bboxes.isEmpty()) {
       return;
     }
@@ -56,6 +59,10 @@ public final class CollectionExtent {
     }
     JsonArray newBbox = new JsonArray().add(StacDocuments.bboxArray(union));
     collection.getJsonObject("extent").getJsonObject("spatial").put("bbox", newBbox);
+    if (mosaicAsset != null) {
+      JsonObject assets = collection.getJsonObject("assets", new JsonObject());
+      collection.put("assets", assets.put("mosaicjson", mosaicAsset));
+    }
     catalog.updateCollection(pool, collection).await().atMost(TIMEOUT);
   }
 

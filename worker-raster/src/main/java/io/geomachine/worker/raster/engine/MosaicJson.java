@@ -34,7 +34,8 @@ public final class MosaicJson {
     if (metersPerPixel <= 0) {
       return MAX_ZOOM;
     }
-    int z = (int) Math.ceil(log2(EARTH_CIRCUMFERENCE_M * Math.cos(midLat) / (256 * metersPerPixel)));
+    int z =
+        (int) Math.ceil(log2(EARTH_CIRCUMFERENCE_M * Math.cos(midLat) / (256 * metersPerPixel)));
     return clamp(z);
   }
 
@@ -53,7 +54,8 @@ public final class MosaicJson {
     if (tiles.isEmpty()) {
       throw new IllegalArgumentException("a mosaic needs at least one COG");
     }
-    int max = maxzoom != null ? maxzoom : tiles.stream().mapToInt(MosaicJson::maxzoomFor).max().orElse(0);
+    int max =
+        maxzoom != null ? maxzoom : tiles.stream().mapToInt(MosaicJson::maxzoomFor).max().orElse(0);
     int min = tiles.stream().mapToInt(t -> minzoomFor(t, max)).min().orElse(0);
     double[] bounds = {180, 90, -180, -90};
     Map<String, List<String>> byQuadkey = new TreeMap<>();

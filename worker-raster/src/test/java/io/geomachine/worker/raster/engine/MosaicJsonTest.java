@@ -38,7 +38,8 @@ class MosaicJsonTest {
     assertEquals("0.0.3", doc.getString("mosaicjson"));
     assertEquals(13, doc.getInteger("maxzoom"));
     assertEquals(12, doc.getInteger("minzoom"));
-    assertEquals(new JsonArray().add(10.0).add(0.0).add(10.1).add(0.05), doc.getJsonArray("bounds"));
+    assertEquals(
+        new JsonArray().add(10.0).add(0.0).add(10.1).add(0.05), doc.getJsonArray("bounds"));
     JsonObject byQk = doc.getJsonObject("tiles");
     long withA = byQk.fieldNames().stream().filter(k -> byQk.getJsonArray(k).contains("a")).count();
     assertTrue(withA >= 1);

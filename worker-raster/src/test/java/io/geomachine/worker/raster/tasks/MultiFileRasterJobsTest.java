@@ -1,0 +1,242 @@
+package io.geomachine.worker.raster.tasks;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.geomachine.core.admin.AdminTestSupport;
+import io.geomachine.core.model.Job;
+import io.geomachine.core.model.JobStatus;
+import io.geomachine.core.process.ProcessRunner;
+import io.geomachine.core.stac.StacCatalog;
+import io.geomachine.core.storage.BlobStore;
+import io.geomachine.core.storage.StorageLayout;
+import io.geomachine.core.task.TaskHandler;
+import io.geomachine.core.testing.Sql;
+import io.geomachine.core.testing.TestDatabase;
+import io.geomachine.worker.raster.engine.CogValidator;
+import io.geomachine.worker.raster.engine.Gdal;
+import io.geomachine.worker.raster.engine.RasterInfo;
+import io.geomachine.worker.raster.engine.RasterInspector;
+import io.geomachine.worker.raster.engine.TestRasters;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The multi-file raster jobs end to end through CoreMachine (real planners and stage advance) with
+ * the worker's handlers on real GDAL, Azurite and pgstac: a large raster cut into tiles, a
+ * collection paired by identity, a container catalogued, and bad input leaving nothing behind.
+ */
+class MultiFileRasterJobsTest {
+  static final Duration T = Duration.ofSeconds(60);
+  static final String BRONZE = "test-rb-bronze";
+  static final StorageLayout LAYOUT =
+      new StorageLayout("test-rb-cogs", "test-rb-mosaics", "test-rb-temp");
+  static final String RUN = UUID.randomUUID().toString().substring(0, 8);
+
+  @TempDir static Path dir;
+  @TempDir static Path work;
+  static TestDatabase db;
+  static BlobStore store;
+  static TestRasters rasters;
+  static JobRunner runner;
+  static final Gdal GDAL = new Gdal(Duration.ofMinutes(2));
+
+  @BeforeAll
+  static void setUp() {
+    db = TestDatabase.recreate("geomachine_test_raster_multi");
+    assertTrue(AdminTestSupport.admin(db).deploy().succeeded());
+    store = AdminTestSupport.blobStore();
+    store.ensureContainer(BRONZE);
+    rasters = new TestRasters(dir);
+    RasterTaskContext raster =
+        new RasterTaskContext(store, db.pool(), LAYOUT, GDAL, work, 50_000_000);
+    TilingContext tiling =
+        TilingContext.create(raster, AdminTestSupport.blobSettings(), 64L << 20, 64, true);
+    List<TaskHandler> handlers =
+        List.of(
+            new ValidateRasterHandler(raster),
+            new CreateCogHandler(raster),
+            new RasterStacItemHandler(raster),
+            new TilingSchemeHandler(tiling),
+            new TileCogHandler(tiling),
+            new MosaicFinishHandler(tiling),
+            new StacContainerListHandler(store),
+            new StacContainerItemHandler(tiling),
+            new StacContainerFinishHandler(tiling));
+    runner = new JobRunner(db.pool(), handlers);
+  }
+
+  @AfterAll
+  static void close() {
+    db.close();
+  }
+
+  static String upload(Path file, String name) {
+    String blob = RUN + "/" + name;
+    store.upload(BRONZE, blob, file, null);
+    return blob;
+  }
+
+  /** A 1024x1024 Float32 elevation raster in UTM 33N, 10 m pixels. */
+  static Path largeDem() {
+    Path out = dir.resolve("large-dem.tif");
+    tool(
+        List.of(
+            "gdal_translate",
+            "-q",
+            "-outsize",
+            "1024",
+            "1024",
+            "-r",
+            "bilinear",
+            "-a_srs",
+            "EPSG:32633",
+            "-a_ullr",
+            "500000",
+            "5010240",
+            "510240",
+            "5000000",
+            rasters.demFloat32("dem-src").toString(),
+            out.toString()));
+    return out;
+  }
+
+  /** Runs a GDAL tool to make test data; fails the test if it fails. */
+  static void tool(List<String> cmd) {
+    try {
+      ProcessRunner.Result r =
+          ProcessRunner.run(cmd, Map.of("GDAL_PAM_ENABLED", "NO"), Duration.ofMinutes(2), null);
+      assertTrue(r.ok(), r.describeFailure());
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  static JsonObject json(String container, String blob) {
+    return new JsonObject(new String(store.downloadBytes(container, blob), StandardCharsets.UTF_8));
+  }
+
+  static RasterInfo validCog(String container, String blob) throws Exception {
+    Path local = dir.resolve("check-" + UUID.randomUUID() + ".tif");
+    store.download(container, blob, local);
+    return new CogValidator(GDAL).validate(local, blob);
+  }
+
+  static JsonObject item(String collection, String id) {
+    return new StacCatalog().item(db.pool(), collection, id).await().atMost(T).orElseThrow();
+  }
+
+  static void assertBbox(double[] expected, JsonArray actual, double tolerance) {
+    for (int i = 0; i < 4; i++) {
+      assertEquals(expected[i], actual.getDouble(i), tolerance, "bbox[" + i + "] " + actual);
+    }
+  }
+
+  @Test
+  void aLargeRasterBecomesTileCogsWhoseMosaicAndItemsCoverTheSourceExactly() throws Exception {
+    Path source = largeDem();
+    String blob = upload(source, "large/dem.tif");
+    RasterInfo src = new RasterInspector(GDAL).metadata(source);
+    String collection = "rb-large-" + RUN;
+
+    Job job =
+        runner.run(
+            "process_large_raster_v2",
+            new JsonObject()
+                .put("container_name", BRONZE)
+                .put("blob_name", blob)
+                .put("tile_size", 512)
+                .put("target_crs", "native")
+                .put("collection_id", collection));
+
+    assertEquals(JobStatus.COMPLETED, job.status(), job.errorDetails());
+    JsonObject result = job.resultData();
+    assertEquals(4, result.getInteger("tile_count"));
+    assertEquals("vsiaz", result.getString("read_mode"), "windows are read from blob storage");
+    assertEquals(4, result.getInteger("item_count"));
+    // every tile is a valid COG; together they cover the source's bounds with no gap or overlap
+    double area = 0;
+    double[] union = {Double.MAX_VALUE, Double.MAX_VALUE, -Double.MAX_VALUE, -Double.MAX_VALUE};
+    Set<String> hrefs = new HashSet<>();
+    String prefix = "dem/" + job.jobId().substring(0, 16) + "/";
+    for (String tile : List.of("tile_0_0", "tile_0_1", "tile_1_0", "tile_1_1")) {
+      RasterInfo cog = validCog(LAYOUT.cogContainer(), prefix + tile + ".tif");
+      assertEquals(32633, cog.epsg());
+      assertEquals(512, cog.width());
+      double[] b = cog.boundsNative();
+      area += (b[2] - b[0]) * (b[3] - b[1]);
+      union =
+          new double[] {
+            Math.min(union[0], b[0]), Math.min(union[1], b[1]),
+            Math.max(union[2], b[2]), Math.max(union[3], b[3])
+          };
+      JsonObject item = item(collection, collection + "-" + tile);
+      assertBbox(cog.bbox4326(), item.getJsonArray("bbox"), 1e-9);
+      assertEquals(job.jobId(), item.getJsonObject("properties").getString("app:job_id"));
+      assertEquals(
+          "process_large_raster", item.getJsonObject("properties").getString("app:job_type"));
+      hrefs.add(item.getJsonObject("assets").getJsonObject("data").getString("href"));
+    }
+    double[] sb = src.boundsNative();
+    for (int i = 0; i < 4; i++) {
+      assertEquals(sb[i], union[i], 1e-6, "union of tile bounds vs source bounds");
+    }
+    assertEquals((sb[2] - sb[0]) * (sb[3] - sb[1]), area, 1e-3, "tiles overlap or leave gaps");
+
+    JsonObject mosaic = json(LAYOUT.mosaicContainer(), prefix + "mosaic.json");
+    assertEquals("0.0.3", mosaic.getString("mosaicjson"));
+    Set<String> listed = new HashSet<>();
+    mosaic
+        .getJsonObject("tiles")
+        .forEach(e -> ((JsonArray) e.getValue()).forEach(u -> listed.add((String) u)));
+    assertEquals(hrefs, listed, "the MosaicJSON lists exactly the tile COGs");
+    assertBbox(src.bbox4326(), mosaic.getJsonArray("bounds"), 1e-6);
+    assertTrue(mosaic.getInteger("minzoom") <= mosaic.getInteger("maxzoom"));
+    assertEquals(
+        mosaic.getJsonObject("tiles").size(),
+        mosaic.getJsonObject("tiles").fieldNames().stream()
+            .filter(k -> k.length() == mosaic.getInteger("quadkey_zoom"))
+            .count());
+
+    JsonObject extent = collectionBbox(collection);
+    assertBbox(src.bbox4326(), extent.getJsonArray("bbox"), 1e-6);
+    // the scheme was an intermediate: recorded, removed at the end
+    assertEquals(
+        List.of(), store.list(LAYOUT.tempContainer(), "raster_tiles/" + job.jobId() + "/"));
+    assertEquals(
+        1,
+        Sql.count(
+            db.pool(),
+            "SELECT count(*) FROM app.job_artifacts WHERE job_id = $1 AND removed_at IS NOT NULL",
+            job.jobId()));
+  }
+
+  static JsonObject collectionBbox(String collection) {
+    JsonObject c =
+        new JsonObject(
+            Sql.row(
+                    db.pool(),
+                    "SELECT content::text AS c FROM pgstac.collections WHERE id = $1",
+                    collection)
+                .getString("c"));
+    return new JsonObject()
+        .put(
+            "bbox",
+            c.getJsonObject("extent")
+                .getJsonObject("spatial")
+                .getJsonArray("bbox")
+                .getJsonArray(0));
+  }
+}
