@@ -105,7 +105,7 @@ public final class ProcessRasterCollectionJob implements JobDefinition {
   }
 
   /** The output's base name for a blob: its path without extension, as a slug. */
-  static String outputName(String blob) {
+  public static String outputName(String blob) {
     int slash = blob.lastIndexOf('/');
     String dir = slash < 0 ? "" : blob.substring(0, slash + 1);
     return RasterJobParameters.slug(dir + RasterJobParameters.stem(blob));
