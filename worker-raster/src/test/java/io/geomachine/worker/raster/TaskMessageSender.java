@@ -14,6 +14,11 @@ public class TaskMessageSender {
   @Channel("test-raster-tasks")
   MutinyEmitter<Object> tasks;
 
+  /** Sends a payload; completes when the broker has it (an outbox relay's sender). */
+  public io.smallrye.mutiny.Uni<Void> sendAsync(Object payload) {
+    return tasks.send(payload);
+  }
+
   /** Sends a payload (a JsonObject, or anything else to test the intake) and waits for the ack. */
   public void send(Object payload) {
     tasks.send(payload).await().atMost(Duration.ofSeconds(30));
