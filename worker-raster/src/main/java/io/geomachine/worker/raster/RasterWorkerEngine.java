@@ -12,6 +12,7 @@ import io.geomachine.worker.raster.tasks.CreateCogHandler;
 import io.geomachine.worker.raster.tasks.MosaicFinishHandler;
 import io.geomachine.worker.raster.tasks.RasterStacItemHandler;
 import io.geomachine.worker.raster.tasks.RasterTaskContext;
+import io.geomachine.worker.raster.tasks.RoutedRasterHandlers;
 import io.geomachine.worker.raster.tasks.StacContainerFinishHandler;
 import io.geomachine.worker.raster.tasks.StacContainerItemHandler;
 import io.geomachine.worker.raster.tasks.StacContainerListHandler;
@@ -77,6 +78,8 @@ public class RasterWorkerEngine {
             new ValidateRasterHandler(raster),
             new CreateCogHandler(raster),
             new RasterStacItemHandler(raster),
+            new RoutedRasterHandlers.Validate(tiling),
+            new RoutedRasterHandlers.Cog(tiling),
             new TilingSchemeHandler(tiling),
             new TileCogHandler(tiling),
             new MosaicFinishHandler(tiling),

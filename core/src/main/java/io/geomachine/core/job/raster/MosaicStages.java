@@ -61,6 +61,15 @@ public final class MosaicStages {
   /** A fan-in whose one task also gets {@code extra(ctx)} merged into its parameters. */
   static StageDefinition fanInWith(
       String name, String taskType, Function<StageContext, JsonObject> extra) {
+    return fanInWith(name, taskType, extra, ctx -> true);
+  }
+
+  /** The same, planning no task at all unless {@code when} holds (the stage then ends at once). */
+  static StageDefinition fanInWith(
+      String name,
+      String taskType,
+      Function<StageContext, JsonObject> extra,
+      java.util.function.Predicate<StageContext> when) {
     StageDefinition fanIn = StageDefinition.fanIn(name, taskType, TaskQueue.RASTER);
     return new StageDefinition(
         fanIn.name(),
@@ -68,6 +77,9 @@ public final class MosaicStages {
         fanIn.kind(),
         fanIn.queue(),
         ctx -> {
+          if (!when.test(ctx)) {
+            return List.of();
+          }
           TaskSpec spec = fanIn.planner().plan(ctx).get(0);
           return List.of(new TaskSpec(spec.index(), spec.parameters().mergeIn(extra.apply(ctx))));
         });

@@ -98,7 +98,11 @@ public final class ProcessLargeRasterJob implements JobDefinition {
 
   /** One task per tile of the scheme stage 1 computed, named {@code tile_{row}_{col}}. */
   private static List<TaskSpec> tiles(StageContext ctx) {
-    JsonObject scheme = ctx.previousResults().get(0).result();
+    return tileSpecs(ctx, ctx.previousResults().get(0).result());
+  }
+
+  /** The tile tasks of a tiling scheme (also process_raster's, for a source above its limit). */
+  static List<TaskSpec> tileSpecs(StageContext ctx, JsonObject scheme) {
     TileGrid grid = TileGrid.fromJson(scheme.getJsonObject("grid"));
     JsonObject names = outputNames(ctx);
     String collection = names.getString(RasterParameters.COLLECTION_ID);

@@ -392,6 +392,85 @@ class MultiFileRasterJobsTest {
         "nothing catalogued, no collection created");
   }
 
+  @Test
+  void processRasterTilesASourceAboveTheSingleFileLimitAndNotOneBelowIt() throws Exception {
+    // a worker whose single-file limit is 1 MB and whose automatic tiles hold 1 MiB of pixels
+    RasterTaskContext limited =
+        new RasterTaskContext(store, db.pool(), LAYOUT, GDAL, work, 1_000_000);
+    TilingContext tiling =
+        TilingContext.create(limited, AdminTestSupport.blobSettings(), 1L << 20, 64, true);
+    JobRunner routed =
+        new JobRunner(
+            db.pool(),
+            List.of(
+                new RoutedRasterHandlers.Validate(tiling),
+                new RoutedRasterHandlers.Cog(tiling),
+                new RasterStacItemHandler(limited),
+                new MosaicFinishHandler(tiling)));
+    String big = upload(largeDem(), "auto/big.tif");
+    String small = upload(rasters.demFloat32("auto-small"), "auto/small.tif");
+    String collection = "rb-auto-" + RUN;
+
+    Job tiled =
+        routed.run(
+            "process_raster",
+            new JsonObject()
+                .put("container_name", BRONZE)
+                .put("blob_name", big)
+                .put("collection_id", collection));
+    Job single =
+        routed.run(
+            "process_raster",
+            new JsonObject()
+                .put("container_name", BRONZE)
+                .put("blob_name", small)
+                .put("collection_id", collection));
+
+    assertEquals(JobStatus.COMPLETED, tiled.status(), tiled.errorDetails());
+    JsonObject t = tiled.resultData();
+    assertEquals("tiled", t.getString("mode"));
+    JsonObject grid = t.getJsonObject("grid");
+    assertEquals(512, grid.getInteger("tile_size"), "automatic tiles of 1 MiB of Float32");
+    int rows = grid.getInteger("rows");
+    int cols = grid.getInteger("columns");
+    assertTrue(rows * cols >= 4, grid.encode());
+    assertEquals(rows * cols, t.getInteger("tile_count"));
+    assertEquals(rows * cols, t.getInteger("item_count"));
+    assertNotNull(t.getString("mosaicjson_url"));
+    // the reprojected tiles abut exactly (cut from one target grid) and cover the source
+    double area = 0;
+    double[] union = {Double.MAX_VALUE, Double.MAX_VALUE, -Double.MAX_VALUE, -Double.MAX_VALUE};
+    for (int r = 0; r < rows; r++) {
+      for (int c = 0; c < cols; c++) {
+        String tile = "tile_" + r + "_" + c;
+        RasterInfo cog =
+            validCog(
+                LAYOUT.cogContainer(),
+                "big/" + tiled.jobId().substring(0, 16) + "/" + tile + ".tif");
+        assertEquals(4326, cog.epsg(), "tiles in the default target CRS");
+        double[] b = cog.boundsNative();
+        area += (b[2] - b[0]) * (b[3] - b[1]);
+        union =
+            new double[] {
+              Math.min(union[0], b[0]), Math.min(union[1], b[1]),
+              Math.max(union[2], b[2]), Math.max(union[3], b[3])
+            };
+        assertBbox(
+            cog.bbox4326(), item(collection, collection + "-" + tile).getJsonArray("bbox"), 1e-9);
+      }
+    }
+    assertEquals((union[2] - union[0]) * (union[3] - union[1]), area, 1e-12, "gaps or overlaps");
+    double[] source = new RasterInspector(GDAL).metadata(dir.resolve("large-dem.tif")).bbox4326();
+    double pixel = (union[2] - union[0]) / grid.getInteger("width");
+    assertTrue(union[0] <= source[0] + pixel && union[1] <= source[1] + pixel, "covers the source");
+    assertTrue(union[2] >= source[2] - pixel && union[3] >= source[3] - pixel, "covers the source");
+    assertEquals(JobStatus.COMPLETED, single.status(), single.errorDetails());
+    JsonObject s = single.resultData();
+    assertEquals("single", s.getString("mode"));
+    assertTrue(s.getJsonObject("cog").getString("cog_blob").endsWith("auto/small_cog.tif"));
+    assertEquals(0, single.stageResults().getJsonObject("4").getInteger("task_count"));
+  }
+
   static long itemCount(String collection) {
     return Sql.count(
         db.pool(), "SELECT count(*) FROM pgstac.items WHERE collection = $1", collection);
