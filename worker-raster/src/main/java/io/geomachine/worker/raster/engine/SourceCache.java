@@ -5,22 +5,45 @@ import io.geomachine.core.task.TaskFailure;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
  * The fallback when GDAL cannot read a source from blob storage: one local copy per source per
  * worker, shared by every tile task of that source on the worker (downloaded once, by the first
- * task that needs it). Copies nobody uses are deleted as soon as another source is needed, so a
- * worker holds at most the copies its running tasks read.
+ * task that needs it; the others wait for it). A copy no running task uses is deleted when another
+ * source is needed, or once it has been unused for {@code keepUnused} (checked every minute), so a
+ * finished job's copy does not stay on the worker's disk.
  */
 public final class SourceCache {
   private final Map<String, Entry> entries = new HashMap<>();
+  private final Duration keepUnused;
 
   private static final class Entry {
     Path path;
     int users;
+    long unusedSince = System.nanoTime();
+  }
+
+  public SourceCache(Duration keepUnused) {
+    this.keepUnused = keepUnused;
+    if (!keepUnused.isZero()) {
+      ScheduledExecutorService sweeper =
+          Executors.newSingleThreadScheduledExecutor(
+              r -> {
+                Thread t = new Thread(r, "source-cache-sweeper");
+                t.setDaemon(true);
+                return t;
+              });
+      sweeper.scheduleWithFixedDelay(this::sweep, 1, 1, TimeUnit.MINUTES);
+    }
   }
 
   /** A task's use of a copy; closing it lets the copy be deleted. */
@@ -44,9 +67,10 @@ public final class SourceCache {
         if (!closed) {
           closed = true;
           Entry e = entries.get(key);
-          if (e != null) {
-            e.users--;
+          if (e != null && --e.users == 0) {
+            e.unusedSince = System.nanoTime();
           }
+          sweep();
         }
       }
     }
@@ -57,7 +81,7 @@ public final class SourceCache {
       throws TaskFailure {
     String key = container + "/" + blob.name() + "@" + blob.lastModified();
     synchronized (this) {
-      evictUnused(key);
+      evictUnused(key, 0);
       Entry e = entries.computeIfAbsent(key, k -> new Entry());
       e.users++;
       if (e.path != null) {
@@ -70,7 +94,6 @@ public final class SourceCache {
         e.path = source.download(container, blob, target);
         return new Lease(key, e.path);
       } catch (IOException | TaskFailure | RuntimeException ex) {
-        e.users--;
         entries.remove(key);
         if (ex instanceof TaskFailure tf) {
           throw tf;
@@ -80,12 +103,24 @@ public final class SourceCache {
     }
   }
 
-  private void evictUnused(String keep) {
+  /** How many copies this worker holds (for tests and metrics). */
+  public synchronized int size() {
+    return entries.size();
+  }
+
+  private synchronized void sweep() {
+    evictUnused(null, keepUnused.toNanos());
+  }
+
+  /** Deletes copies other than {@code keep} unused for at least {@code minUnusedNanos}. */
+  private void evictUnused(String keep, long minUnusedNanos) {
+    long now = System.nanoTime();
     Iterator<Map.Entry<String, Entry>> it = entries.entrySet().iterator();
     while (it.hasNext()) {
       Map.Entry<String, Entry> e = it.next();
-      if (!e.getKey().equals(keep) && e.getValue().users <= 0) {
-        deleteTree(e.getValue().path == null ? null : e.getValue().path.getParent());
+      Entry v = e.getValue();
+      if (!e.getKey().equals(keep) && v.users <= 0 && now - v.unusedSince >= minUnusedNanos) {
+        deleteTree(v.path == null ? null : v.path.getParent());
         it.remove();
       }
     }
@@ -95,8 +130,8 @@ public final class SourceCache {
     if (dir == null) {
       return;
     }
-    try (java.util.stream.Stream<Path> walk = Files.walk(dir)) {
-      walk.sorted(java.util.Comparator.reverseOrder())
+    try (Stream<Path> walk = Files.walk(dir)) {
+      walk.sorted(Comparator.reverseOrder())
           .forEach(
               p -> {
                 try {

@@ -25,6 +25,9 @@ public record TilingContext(
     long tileBudgetBytes,
     JobIntermediates intermediates) {
 
+  /** How long a fallback copy of a source no task uses stays on a worker. */
+  static final java.time.Duration SOURCE_COPY_KEPT = java.time.Duration.ofMinutes(5);
+
   /**
    * Wires the context: GDAL with the storage's credentials for /vsiaz/ and a block cache of {@code
    * gdalCacheMb}; sources read remotely first unless {@code remoteFirst} is false.
@@ -39,7 +42,11 @@ public record TilingContext(
     env.put("GDAL_CACHEMAX", String.valueOf(gdalCacheMb));
     Gdal remote = raster.gdal().withEnv(env);
     SourceAccess access =
-        new SourceAccess(remote, new RasterSource(raster.store()), new SourceCache(), remoteFirst);
+        new SourceAccess(
+            remote,
+            new RasterSource(raster.store()),
+            new SourceCache(SOURCE_COPY_KEPT),
+            remoteFirst);
     return new TilingContext(
         raster,
         remote,
