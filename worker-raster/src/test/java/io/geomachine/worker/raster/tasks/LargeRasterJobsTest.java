@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.geomachine.core.admin.AdminTestSupport;
 import io.geomachine.core.model.Job;
 import io.geomachine.core.model.JobStatus;
+import io.geomachine.core.stac.StacCatalog;
 import io.geomachine.core.testing.Sql;
 import io.geomachine.worker.raster.engine.RasterInfo;
 import io.geomachine.worker.raster.engine.RasterInspector;
@@ -17,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -211,6 +213,40 @@ class LargeRasterJobsTest {
     assertEquals(4, itemCount(collection));
     try (var copies = Files.list(work.resolve("source-copies"))) {
       assertEquals(1, copies.count(), "one copy of the source for all its tiles");
+    }
+  }
+
+  @Test
+  void aBadSourceFailsTheTilingSchemeWithItsCodeAndLeavesNothing() throws Exception {
+    String notARaster = upload(rasters.notARaster("large-bad"), "large-bad/not-a-raster.tif");
+    String noCrs = upload(rasters.withoutCrs("large-nocrs"), "large-bad/nocrs.tif");
+    Map<String, String> expected =
+        Map.of(
+            notARaster,
+            "FILE_UNREADABLE",
+            noCrs,
+            "CRS_MISSING",
+            RUN + "/large-bad/missing.tif",
+            "BLOB_NOT_FOUND");
+    for (Map.Entry<String, String> bad : expected.entrySet()) {
+      Job job =
+          runner.run(
+              "process_large_raster",
+              new JsonObject().put("container_name", BRONZE).put("blob_name", bad.getKey()));
+
+      assertEquals(JobStatus.FAILED, job.status(), bad.getKey());
+      assertTrue(job.errorDetails().contains(bad.getValue() + ": "), job.errorDetails());
+      assertEquals(
+          List.of(), store.list(LAYOUT.tempContainer(), "raster_tiles/" + job.jobId() + "/"));
+      assertEquals(
+          List.of(), new StacCatalog().itemsOfJob(db.pool(), job.jobId()).await().atMost(T));
+      assertEquals(
+          0,
+          Sql.count(
+              db.pool(),
+              "SELECT count(*) FROM app.tasks WHERE parent_job_id = $1 AND stage > 1",
+              job.jobId()),
+          "no tile was planned");
     }
   }
 }
