@@ -106,7 +106,8 @@ public final class TileCogHandler implements TaskHandler {
           .put("source_size_bytes", entry.size())
           .put("last_modified", validation.getString("last_modified"))
           .put("raster_type", type.label())
-          .put("source_info", validation.getJsonObject("info"))
+          // the source's sampled statistics do not describe one tile: the item gets none
+          .put("source_info", cogInfo.toJson())
           .put("warnings", warnings)
           .put("tile", w.name())
           .put("window", w.toJson())
