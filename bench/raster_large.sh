@@ -97,12 +97,18 @@ sample() {
     while true; do
         for w in $WORKER_PIDS; do
             [[ -d /proc/$w ]] || continue
-            echo "jvm $w $(kb "$w" VmRSS)"
+            jvm="$(kb "$w" VmRSS)"
+            echo "jvm $w ${jvm:-0}"
+            total=${jvm:-0}
             for c in $(descendants "$w"); do
                 comm="$(cat "/proc/$c/comm" 2>/dev/null || true)"
                 [[ -z $comm || $comm == java ]] && continue
                 echo "gdal $comm $(kb "$c" VmHWM)"
+                rss="$(kb "$c" VmRSS)"
+                total=$((total + ${rss:-0}))
             done
+            # the worker's whole process tree at this instant: the JVM and every GDAL tool it runs
+            echo "total $w $total"
         done
         [[ -d $WORK_DIR ]] && echo "disk $(du -sk "$WORK_DIR" 2>/dev/null | cut -f1)"
         sleep 0.2
@@ -136,7 +142,9 @@ printf 'process_large_raster: %s in %.1f s, %s tiles, grid %s, source read by %s
 for w in $WORKER_PIDS; do
     peak="$(awk -v w="$w" '$1 == "jvm" && $2 == w && $3 > m { m = $3 } END { print m + 0 }' "$work/samples")"
     hwm="$(kb "$w" VmHWM)"
+    tree="$(awk -v w="$w" '$1 == "total" && $2 == w && $3 > m { m = $3 } END { print m + 0 }' "$work/samples")"
     printf '  worker JVM %s: peak RSS during the job %d MB (VmHWM since start %d MB)\n' "$w" $((peak / 1024)) $((${hwm:-0} / 1024))
+    printf '  worker %s with its GDAL processes (concurrent tiles summed): peak RSS %d MB\n' "$w" $((tree / 1024))
 done
 awk '$1 == "gdal" && $3 > m[$2] { m[$2] = $3 } $1 == "gdal" { n[$2]++ }
      END { for (k in m) printf "  %s: peak RSS %d MB\n", k, m[k] / 1024 }' "$work/samples" | sort
@@ -149,7 +157,8 @@ fi
 if [[ -n $APPEND ]]; then
     gdal_peak="$(awk '$1 == "gdal" && $3 > m { m = $3 } END { print int(m / 1024) }' "$work/samples")"
     jvm_peak="$(awk '$1 == "jvm" && $3 > m { m = $3 } END { print int(m / 1024) }' "$work/samples")"
-    printf '| %s | %s | %.2f GB | %s | %s | %.1f s | %s MB | %s MB | %s MB |\n' "$(date -u +%F)" "$(hostname)" \
-        "$(echo "$size_bytes / 1000000000" | bc -l)" "$TILE_SIZE" "$tiles" "$wall" "$jvm_peak" "$gdal_peak" \
-        $((disk / 1024)) >>"$APPEND"
+    tree_peak="$(awk '$1 == "total" && $3 > m { m = $3 } END { print int(m / 1024) }' "$work/samples")"
+    printf '| %s | %s | %.2f GB | %s | %s | %.1f s | %s MB | %s MB | %s MB | %s MB |\n' "$(date -u +%F)" \
+        "$(hostname)" "$(echo "$size_bytes / 1000000000" | bc -l)" "$TILE_SIZE" "$tiles" "$wall" "$jvm_peak" \
+        "$gdal_peak" "$tree_peak" $((disk / 1024)) >>"$APPEND"
 fi
