@@ -110,6 +110,25 @@ class LargeRasterJobsTest {
             db.pool(),
             "SELECT count(*) FROM app.job_artifacts WHERE job_id = $1 AND removed_at IS NOT NULL",
             job.jobId()));
+
+    // another job on the same source and collection (another tier) replaces the items: no duplicate
+    Job again =
+        runner.run(
+            "process_large_raster",
+            new JsonObject()
+                .put("container_name", BRONZE)
+                .put("blob_name", blob)
+                .put("tile_size", 512)
+                .put("target_crs", "native")
+                .put("output_tier", "archive")
+                .put("collection_id", collection));
+    assertEquals(JobStatus.COMPLETED, again.status(), again.errorDetails());
+    assertEquals(4, itemCount(collection));
+    assertEquals(
+        again.jobId(),
+        item(collection, collection + "-tile_0_0")
+            .getJsonObject("properties")
+            .getString("app:job_id"));
   }
 
   @Test
