@@ -2,7 +2,10 @@ package io.geomachine.core.job;
 
 import io.geomachine.core.error.ErrorCode;
 import io.geomachine.core.error.GeoMachineException;
+import io.geomachine.core.job.raster.ProcessLargeRasterJob;
+import io.geomachine.core.job.raster.ProcessRasterCollectionJob;
 import io.geomachine.core.job.raster.ProcessRasterJob;
+import io.geomachine.core.job.raster.StacCatalogContainerJob;
 import io.geomachine.core.job.raster.ValidateRasterJob;
 import io.geomachine.core.job.vector.ProcessVectorJob;
 import java.util.ArrayList;
@@ -37,6 +40,9 @@ public final class JobRegistry {
             new BenchmarkTasksJob(),
             new ValidateRasterJob(),
             new ProcessRasterJob(),
+            new ProcessLargeRasterJob(),
+            new ProcessRasterCollectionJob(),
+            new StacCatalogContainerJob(),
             new ProcessVectorJob()));
   }
 

@@ -18,4 +18,6 @@ public interface RasterWorkerConfig {
   StorageConfig storage();
 
   RasterSettings raster();
+
+  TilingSettings tiling();
 }

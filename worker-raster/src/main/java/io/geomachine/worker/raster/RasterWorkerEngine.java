@@ -9,8 +9,16 @@ import io.geomachine.core.task.BenchmarkNoopHandler;
 import io.geomachine.core.task.HelloWorldHandlers;
 import io.geomachine.worker.raster.engine.Gdal;
 import io.geomachine.worker.raster.tasks.CreateCogHandler;
+import io.geomachine.worker.raster.tasks.MosaicFinishHandler;
 import io.geomachine.worker.raster.tasks.RasterStacItemHandler;
 import io.geomachine.worker.raster.tasks.RasterTaskContext;
+import io.geomachine.worker.raster.tasks.RoutedRasterHandlers;
+import io.geomachine.worker.raster.tasks.StacContainerFinishHandler;
+import io.geomachine.worker.raster.tasks.StacContainerItemHandler;
+import io.geomachine.worker.raster.tasks.StacContainerListHandler;
+import io.geomachine.worker.raster.tasks.TileCogHandler;
+import io.geomachine.worker.raster.tasks.TilingContext;
+import io.geomachine.worker.raster.tasks.TilingSchemeHandler;
 import io.geomachine.worker.raster.tasks.ValidateRasterHandler;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -62,14 +70,34 @@ public class RasterWorkerEngine {
   @Singleton
   TaskConsumer taskConsumer(Engine engine, RasterWorkerConfig config, BlobStore store, Pool pool) {
     RasterTaskContext raster = rasterContext(config, store, pool);
+    TilingContext tiling = tilingContext(config, raster);
     return engine.taskConsumer(
         List.of(
             new HelloWorldHandlers.Greeting(),
             new BenchmarkNoopHandler(),
             new ValidateRasterHandler(raster),
             new CreateCogHandler(raster),
-            new RasterStacItemHandler(raster)),
+            new RasterStacItemHandler(raster),
+            new RoutedRasterHandlers.Validate(tiling),
+            new RoutedRasterHandlers.Cog(tiling),
+            new TilingSchemeHandler(tiling),
+            new TileCogHandler(tiling),
+            new MosaicFinishHandler(tiling),
+            new StacContainerListHandler(store),
+            new StacContainerItemHandler(tiling),
+            new StacContainerFinishHandler(tiling)),
         config.tasks());
+  }
+
+  /** What the tiled, collection and catalog handlers share (raster-b). */
+  static TilingContext tilingContext(RasterWorkerConfig config, RasterTaskContext raster) {
+    TilingSettings t = config.tiling();
+    return TilingContext.create(
+        raster,
+        config.storage().toSettings(),
+        t.tileBudgetBytes(),
+        t.gdalCacheMb(),
+        !"download".equalsIgnoreCase(t.readMode()));
   }
 
   static RasterTaskContext rasterContext(RasterWorkerConfig config, BlobStore store, Pool pool) {

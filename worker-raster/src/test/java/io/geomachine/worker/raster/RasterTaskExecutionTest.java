@@ -135,7 +135,9 @@ class RasterTaskExecutionTest {
     assertEquals(
         "no handler for task type 'warp_raster_to_mars' on this worker"
             + " (it runs: hello_world_greeting, benchmark_noop, raster_validate, raster_create_cog,"
-            + " raster_stac_item)",
+            + " raster_stac_item, raster_validate_or_tile, raster_cog_or_tile, raster_tiling_scheme,"
+            + " raster_tile_cog, raster_mosaic_finish, stac_container_list, stac_container_item,"
+            + " stac_container_finish)",
         dead.getString("reason"));
     assertEquals(unknown.toJson(), new JsonObject(dead.getString("original")));
     await().atMost(TIMEOUT).until(() -> fx.tasks(jobId, 1).get(0).status() == TaskStatus.FAILED);

@@ -2,19 +2,16 @@ package io.geomachine.core.job.raster;
 
 import io.geomachine.core.job.JobDefinition;
 import io.geomachine.core.job.ParameterSchema;
-import io.geomachine.core.job.StageContext;
 import io.geomachine.core.job.StageDefinition;
-import io.geomachine.core.job.TaskQueue;
 import io.geomachine.core.job.TaskResult;
-import io.geomachine.core.job.TaskSpec;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.Map;
 
 /**
  * One raster to a published COG and its STAC item: validate → create COG → STAC item. A source
- * larger than the worker's single-file limit fails validation with RASTER_TOO_LARGE_FOR_SINGLE and
- * {@code recommended_job: process_large_raster} (the gateway cannot see blob sizes at submission).
+ * larger than the worker's single-file limit is tiled instead, as process_large_raster does (COG
+ * per tile, item per tile, MosaicJSON): see {@link RasterRouting}.
  */
 public final class ProcessRasterJob implements JobDefinition {
   public static final String TYPE = "process_raster";
@@ -48,38 +45,7 @@ public final class ProcessRasterJob implements JobDefinition {
 
   @Override
   public List<StageDefinition> stages() {
-    return List.of(
-        StageDefinition.single(
-            "validate",
-            RasterTasks.VALIDATE,
-            TaskQueue.RASTER,
-            ctx ->
-                List.of(
-                    new TaskSpec(
-                        "0",
-                        ctx.jobParameters().copy().put(RasterTasks.ENFORCE_SINGLE_LIMIT, true)))),
-        StageDefinition.single(
-            "create_cog",
-            RasterTasks.CREATE_COG,
-            TaskQueue.RASTER,
-            ctx -> List.of(new TaskSpec("0", withPrevious(ctx, RasterTasks.VALIDATION)))),
-        StageDefinition.single(
-            "stac_item",
-            RasterTasks.STAC_ITEM,
-            TaskQueue.RASTER,
-            ctx -> List.of(new TaskSpec("0", withPrevious(ctx, RasterTasks.COG)))));
-  }
-
-  /** The job's parameters plus the one result of the previous (single-task) stage. */
-  private static JsonObject withPrevious(StageContext ctx, String key) {
-    JsonObject previous =
-        ctx.previousResults().stream()
-            .filter(r -> "0".equals(r.taskIndex()))
-            .findFirst()
-            .map(TaskResult::result)
-            .orElseThrow(
-                () -> new IllegalStateException("stage " + (ctx.stage() - 1) + " has no result"));
-    return ctx.jobParameters().copy().put(key, previous);
+    return RasterRouting.processRasterStages();
   }
 
   @Override
@@ -88,7 +54,7 @@ public final class ProcessRasterJob implements JobDefinition {
     first(byStage, 1).ifPresent(v -> out.put("validation", v));
     first(byStage, 2).ifPresent(c -> out.put("cog", c));
     first(byStage, 3).ifPresent(s -> out.put("stac", s));
-    return out;
+    return out.mergeIn(RasterRouting.tiledResult(byStage));
   }
 
   private static java.util.Optional<JsonObject> first(Map<Integer, List<TaskResult>> m, int s) {

@@ -21,9 +21,25 @@ public final class Gdal {
       Map.of("GDAL_PAM_ENABLED", "NO", "GDAL_DISABLE_READDIR_ON_OPEN", "EMPTY_DIR");
 
   private final Duration timeout;
+  private final Map<String, String> env;
 
   public Gdal(Duration timeout) {
+    this(timeout, ENV);
+  }
+
+  private Gdal(Duration timeout, Map<String, String> env) {
     this.timeout = timeout;
+    this.env = env;
+  }
+
+  /**
+   * (raster-b) The same tools with more environment, e.g. the credentials GDAL's {@code /vsiaz/}
+   * needs to read a source straight from blob storage.
+   */
+  public Gdal withEnv(Map<String, String> extra) {
+    Map<String, String> all = new java.util.HashMap<>(env);
+    all.putAll(extra);
+    return new Gdal(timeout, Map.copyOf(all));
   }
 
   public Duration timeout() {
@@ -34,7 +50,7 @@ public final class Gdal {
   public ProcessRunner.Result run(List<String> command) throws InterruptedException, TaskFailure {
     ProcessRunner.Result r;
     try {
-      r = ProcessRunner.run(command, ENV, timeout, null);
+      r = ProcessRunner.run(command, env, timeout, null);
     } catch (IOException e) {
       throw new TaskFailure(
           "GDAL_UNAVAILABLE", "cannot run " + command.get(0) + ": " + e.getMessage(), true);
@@ -58,10 +74,10 @@ public final class Gdal {
     cmd.add(file.toString());
     Path json = null;
     try {
-      json = Files.createTempFile(file.toAbsolutePath().getParent(), "gdalinfo-", ".json");
+      json = Files.createTempFile(localDirFor(file), "gdalinfo-", ".json");
       ProcessRunner.Result r;
       try {
-        r = ProcessRunner.run(cmd, ENV, timeout, json);
+        r = ProcessRunner.run(cmd, env, timeout, json);
       } catch (IOException e) {
         throw new TaskFailure("GDAL_UNAVAILABLE", "cannot run gdalinfo: " + e.getMessage(), true);
       }
@@ -100,5 +116,13 @@ public final class Gdal {
     }
     String s = output.strip();
     return s.length() > 300 ? s.substring(0, 300) + "..." : s;
+  }
+
+  /** (raster-b) Where gdalinfo's output goes: next to a local file, else (a /vsiaz/ path) tmp. */
+  private static Path localDirFor(Path file) {
+    Path parent = file.toAbsolutePath().getParent();
+    return parent != null && Files.isDirectory(parent)
+        ? parent
+        : Path.of(System.getProperty("java.io.tmpdir"));
   }
 }

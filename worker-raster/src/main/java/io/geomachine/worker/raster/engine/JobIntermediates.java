@@ -1,0 +1,38 @@
+package io.geomachine.worker.raster.engine;
+
+import io.geomachine.core.model.JobArtifact;
+import io.geomachine.core.repository.JobArtifactRepository;
+import io.geomachine.core.storage.BlobStore;
+import io.vertx.mutiny.sqlclient.Pool;
+import java.time.Duration;
+
+/**
+ * A job's intermediate files in the temp container: their prefix is recorded before the first file
+ * is written there, and the job's last stage removes every recorded prefix when the job succeeds
+ * (the janitor removes those of failed and cancelled jobs).
+ */
+public final class JobIntermediates {
+  private static final Duration TIMEOUT = Duration.ofMinutes(1);
+  private final Pool pool;
+  private final BlobStore blobs;
+  private final JobArtifactRepository artifacts = new JobArtifactRepository();
+
+  public JobIntermediates(Pool pool, BlobStore blobs) {
+    this.pool = pool;
+    this.blobs = blobs;
+  }
+
+  public void record(String jobId, String container, String prefix, String kind) {
+    artifacts.record(pool, jobId, container, prefix, kind).await().atMost(TIMEOUT);
+  }
+
+  /** Deletes every open prefix of the job and marks it removed; the number of blobs deleted. */
+  public int removeAll(String jobId) {
+    int deleted = 0;
+    for (JobArtifact a : artifacts.openOfJob(pool, jobId).await().atMost(TIMEOUT)) {
+      deleted += blobs.deletePrefix(a.container(), a.prefix());
+      artifacts.markRemoved(pool, jobId, a.container(), a.prefix()).await().atMost(TIMEOUT);
+    }
+    return deleted;
+  }
+}

@@ -1,0 +1,94 @@
+package io.geomachine.worker.raster.engine;
+
+import io.geomachine.core.storage.BlobEntry;
+import io.geomachine.core.storage.BlobSettings;
+import io.geomachine.core.task.TaskFailure;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * How tile tasks read a large source without copying it: GDAL opens it straight from blob storage
+ * through {@code /vsiaz/} (HTTP range reads of the blocks a window needs), with the storage
+ * credentials in the GDAL subprocess's environment. When GDAL cannot reach or authenticate there
+ * (or {@code read-mode=download}), the source is copied once per worker ({@link SourceCache}) and
+ * every tile task on that worker reads the copy.
+ */
+public final class SourceAccess {
+  private final Gdal gdal;
+  private final RasterSource source;
+  private final SourceCache cache;
+  private final boolean remoteFirst;
+
+  /**
+   * @param gdal GDAL whose environment already holds {@link #azureEnv} (and cache limits)
+   */
+  public SourceAccess(Gdal gdal, RasterSource source, SourceCache cache, boolean remoteFirst) {
+    this.gdal = gdal;
+    this.source = source;
+    this.cache = cache;
+    this.remoteFirst = remoteFirst;
+  }
+
+  /** The environment that lets GDAL's /vsiaz/ read the same storage account as the BlobStore. */
+  public static Map<String, String> azureEnv(BlobSettings settings) {
+    Map<String, String> env = new HashMap<>();
+    if (settings.endpoint() != null && !settings.endpoint().isBlank()) {
+      // Entra ID: GDAL authenticates with the managed identity (Azure instance metadata service)
+      String host = URI.create(settings.endpoint()).getHost();
+      env.put("AZURE_STORAGE_ACCOUNT", host.substring(0, host.indexOf('.')));
+    } else if (settings.connectionString() != null) {
+      env.put("AZURE_STORAGE_CONNECTION_STRING", settings.connectionString());
+    }
+    env.put("GDAL_HTTP_MAX_RETRY", "4");
+    env.put("GDAL_HTTP_RETRY_DELAY", "1");
+    return env;
+  }
+
+  public static Path vsiPath(String container, String blob) {
+    return Path.of("/vsiaz/" + container + "/" + blob);
+  }
+
+  /** A source opened for reading: the path GDAL reads and how it got there. */
+  public record Opened(Path path, String mode, SourceCache.Lease lease) implements AutoCloseable {
+    @Override
+    public void close() {
+      if (lease != null) {
+        lease.close();
+      }
+    }
+  }
+
+  /**
+   * Opens the source: the /vsiaz/ path when GDAL can read it there, else the worker's local copy. A
+   * file GDAL cannot read as a raster either way is FILE_UNREADABLE.
+   */
+  public Opened open(String container, BlobEntry entry, Path cacheDir)
+      throws InterruptedException, TaskFailure {
+    if (remoteFirst) {
+      Path remote = vsiPath(container, entry.name());
+      try {
+        gdal.info(remote, container + "/" + entry.name());
+        return new Opened(remote, "vsiaz", null);
+      } catch (TaskFailure e) {
+        if (!looksLikeAccessProblem(e.getMessage())) {
+          throw e;
+        }
+      }
+    }
+    SourceCache.Lease lease = cache.acquire(container, entry, cacheDir, source);
+    return new Opened(lease.path(), "local_copy", lease);
+  }
+
+  /** GDAL's message for a failed HTTP request or authentication, not for a bad file. */
+  static boolean looksLikeAccessProblem(String message) {
+    String m = message == null ? "" : message;
+    return m.contains("HTTP response code: 401")
+        || m.contains("HTTP response code: 403")
+        || m.contains("HTTP response code: 5")
+        || m.contains("curl error")
+        || m.contains("Could not resolve")
+        || m.contains("AZURE_");
+  }
+}
