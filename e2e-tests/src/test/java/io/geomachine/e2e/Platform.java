@@ -1,5 +1,7 @@
 package io.geomachine.e2e;
 
+import io.geomachine.core.admin.AdminTestSupport;
+import io.geomachine.core.storage.BlobStore;
 import io.geomachine.core.testing.TestDatabase;
 import io.geomachine.core.testing.TestServices;
 import java.time.Duration;
@@ -19,6 +21,7 @@ final class Platform implements AutoCloseable {
   private final TestDatabase database;
   private final Map<String, String> env = new HashMap<>();
   private final List<ServiceProcess> running = new ArrayList<>();
+  private EtlStorage storage;
 
   private Platform(String database) {
     this.database = TestDatabase.recreate(database);
@@ -43,9 +46,31 @@ final class Platform implements AutoCloseable {
     return new Platform(database);
   }
 
+  /**
+   * A platform for the ETL jobs: the full schema deploy (app, pgstac with the system collections,
+   * geo) and blob containers of this run's own, so parallel runs never share outputs.
+   */
+  static Platform createForEtl(String database) {
+    Platform p = new Platform(database);
+    try {
+      if (!AdminTestSupport.admin(p.database).deploy().succeeded()) {
+        throw new IllegalStateException("schema deploy (app, pgstac, geo) failed for " + database);
+      }
+      p.storage = EtlStorage.unique();
+      p.env.putAll(p.storage.serviceEnv());
+      return p;
+    } catch (RuntimeException e) {
+      p.close();
+      throw e;
+    }
+  }
+
   /** Starts all five services and waits until each is ready; on failure stops what started. */
   static Platform startAll(String database) {
-    Platform p = create(database);
+    return startAll(create(database));
+  }
+
+  static Platform startAll(Platform p) {
     try {
       p.start("api-gateway", "api-gateway", Map.of());
       p.start("orchestrator", "orchestrator", Map.of());
@@ -96,9 +121,24 @@ final class Platform implements AutoCloseable {
     return database;
   }
 
+  /** This run's blob containers (only for {@link #createForEtl}). */
+  EtlStorage storage() {
+    if (storage == null) {
+      throw new IllegalStateException("not an ETL platform: use createForEtl");
+    }
+    return storage;
+  }
+
+  BlobStore blobs() {
+    return storage().blobs();
+  }
+
   @Override
   public void close() {
     running.forEach(ServiceProcess::stop);
+    if (storage != null) {
+      storage.deleteBlobs();
+    }
     database.close();
   }
 }
