@@ -17,19 +17,21 @@ final class EtlChecks {
     Path file = dir.resolve("cog.tif");
     try {
       platform.blobs().download(container, blob, file);
-      Process p =
-          new ProcessBuilder("gdalinfo", "-json", file.toString())
-              .redirectErrorStream(true)
-              .start();
-      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
-        throw new IllegalStateException("gdalinfo failed on " + blob + ": " + out);
-      }
-      return new JsonObject(out);
+      return new JsonObject(run("gdalinfo", "-json", file.toString()));
     } finally {
       Files.deleteIfExists(file);
       Files.deleteIfExists(dir);
     }
+  }
+
+  /** Runs a command line tool (GDAL) and returns its output; fails unless it exits with 0. */
+  static String run(String... command) throws Exception {
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+      throw new IllegalStateException(String.join(" ", command) + " failed: " + out);
+    }
+    return out;
   }
 
   /** The IMAGE_STRUCTURE LAYOUT gdalinfo reports (COG for a cloud-optimised GeoTIFF). */

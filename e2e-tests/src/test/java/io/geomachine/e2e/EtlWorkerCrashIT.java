@@ -9,7 +9,7 @@ import io.vertx.mutiny.sqlclient.Pool;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -26,15 +26,9 @@ class EtlWorkerCrashIT {
   private static final int LOAD_TASKS = ROWS / CHUNK_SIZE;
   private static final Duration RECOVERY_BOUND = Duration.ofSeconds(90);
 
-  /** Short leases as in WorkerCrashIT (production: 45 s lease, 10 s heartbeat). */
-  private static final Map<String, String> FAST_LEASES =
-      Map.of(
-          "GEOMACHINE_WORKER_TASKS_LEASE", "4s",
-          "GEOMACHINE_WORKER_TASKS_HEARTBEAT", "1s",
-          "GEOMACHINE_WORKER_TASKS_RETRY_INITIAL_DELAY", "500ms");
-
   private Platform platform;
   private Path csv;
+  private Path raster;
 
   @AfterEach
   void stopPlatform() throws Exception {
@@ -44,24 +38,18 @@ class EtlWorkerCrashIT {
     if (csv != null) {
       Files.deleteIfExists(csv);
     }
+    if (raster != null) {
+      Files.deleteIfExists(raster);
+    }
   }
 
   @Test
   void killingTheVectorWorkerDuringLoadLeavesEveryRowOnceAndOneItem() throws Exception {
     platform = Platform.createForEtl("geomachine_e2e_etl_worker_crash");
-    platform.start("api-gateway", "api-gateway", Map.of());
-    platform.start("orchestrator", "orchestrator", Map.of());
-    platform.start(
-        "janitor",
-        "janitor",
-        Map.of(
-            "GEOMACHINE_JANITOR_TASK_WATCHDOG_INTERVAL", "1s",
-            "GEOMACHINE_JANITOR_TASKS_RETRY_INITIAL_DELAY", "500ms"));
     // One task at a time, so the load stage lasts long enough to be interrupted half-way.
-    Map<String, String> serial = new HashMap<>(FAST_LEASES);
-    serial.put("SMALLRYE_MESSAGING_WORKER_TASK_RUNNERS_MAX_CONCURRENCY", "1");
-    ServiceProcess doomed = platform.start("worker-vector", "worker-vector-doomed", serial);
-    platform.awaitReady();
+    ServiceProcess doomed =
+        platform.startWithDoomedWorker(
+            "worker-vector", Map.of("SMALLRYE_MESSAGING_WORKER_TASK_RUNNERS_MAX_CONCURRENCY", "1"));
     Pool pool = platform.database().pool();
     String gateway = platform.gatewayUrl();
 
@@ -110,8 +98,7 @@ class EtlWorkerCrashIT {
     assertTrue(
         completedAtKill < LOAD_TASKS,
         "the kill came after the load stage (" + completedAtKill + " loads done)");
-    platform.start("worker-vector", "worker-vector-successor", FAST_LEASES);
-    platform.awaitReady();
+    platform.startSuccessor("worker-vector");
     Jobs.awaitStatus(gateway, jobId, "completed", RECOVERY_BOUND);
     double recoverySeconds = (System.nanoTime() - killedAt) / 1e9;
 
@@ -161,5 +148,74 @@ class EtlWorkerCrashIT {
     System.out.printf(
         "vector worker kill -9 during load (%d of %d loads done) -> job completed in %.1f s%n",
         completedAtKill, LOAD_TASKS, recoverySeconds);
+  }
+
+  @Test
+  void killingTheRasterWorkerDuringTheCogStageLeavesOneValidCogAndOneItem() throws Exception {
+    platform = Platform.createForEtl("geomachine_e2e_etl_raster_crash");
+    ServiceProcess doomed = platform.startWithDoomedWorker("worker-raster", Map.of());
+    Pool pool = platform.database().pool();
+    String gateway = platform.gatewayUrl();
+
+    // 2048x2048 RGB, uncompressed (24 MiB): the COG stage takes long enough to be interrupted.
+    raster = Files.createTempFile("e2e-lake-large", ".tif");
+    Path root = Path.of(System.getProperty("geomachine.repo.root", "..")).toAbsolutePath();
+    EtlChecks.run(
+        "gdal_translate",
+        "-q",
+        "-outsize",
+        "2048",
+        "2048",
+        "-r",
+        "bilinear",
+        root.resolve("samples/lake_rgb.tif").toString(),
+        raster.toString());
+    platform.blobs().upload(platform.storage().bronze(), "large/lake.tif", raster, "image/tiff");
+
+    String jobId =
+        Jobs.submit(
+            gateway,
+            "process_raster",
+            new JsonObject()
+                .put("container_name", platform.storage().bronze())
+                .put("blob_name", "large/lake.tif")
+                .encode());
+    String cogTasks =
+        "SELECT count(*) FROM app.tasks WHERE parent_job_id = $1"
+            + " AND task_type = 'raster_create_cog' AND status = $2";
+    await()
+        .atMost(Duration.ofSeconds(90))
+        .pollInterval(Duration.ofMillis(50))
+        .until(() -> Jobs.count(pool, cogTasks, jobId, "processing") == 1);
+
+    long killedAt = System.nanoTime();
+    doomed.kill();
+    assertEquals(0, Jobs.count(pool, cogTasks, jobId, "completed"), "killed too late");
+    platform.startSuccessor("worker-raster");
+    var job = Jobs.awaitStatus(gateway, jobId, "completed", RECOVERY_BOUND);
+    double recoverySeconds = (System.nanoTime() - killedAt) / 1e9;
+
+    assertEquals(
+        1,
+        Jobs.count(
+            pool,
+            "SELECT count(*) FROM app.tasks WHERE parent_job_id = $1"
+                + " AND task_type = 'raster_create_cog' AND status = 'completed' AND attempts = 2",
+            jobId));
+    String cogBlob = job.getString("result_data.cog.cog_blob");
+    JsonObject info = EtlChecks.gdalinfo(platform, platform.storage().cog(), cogBlob);
+    assertEquals("COG", EtlChecks.layout(info));
+    assertEquals(List.of(2048, 2048), info.getJsonArray("size").getList());
+    assertEquals(
+        java.util.Set.of(cogBlob, cogBlob.replace("_cog.tif", "_cog.stac.json")),
+        platform.blobs().list(platform.storage().cog(), "").stream()
+            .map(b -> b.name())
+            .collect(java.util.stream.Collectors.toSet()));
+    assertEquals(1, EtlChecks.itemsOfJob(platform, jobId));
+    assertEquals(
+        1,
+        Jobs.count(pool, "SELECT count(*) FROM pgstac.items WHERE collection = 'system-rasters'"));
+    System.out.printf(
+        "raster worker kill -9 during create_cog -> job completed in %.1f s%n", recoverySeconds);
   }
 }

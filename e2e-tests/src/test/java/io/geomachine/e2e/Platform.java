@@ -18,6 +18,16 @@ import java.util.UUID;
 final class Platform implements AutoCloseable {
   static final Duration READY_TIMEOUT = Duration.ofSeconds(120);
 
+  /**
+   * Worker settings for crash tests: short leases so an expired one is noticed in seconds
+   * (production defaults are a 45 s lease and a 10 s heartbeat).
+   */
+  static final Map<String, String> FAST_LEASES =
+      Map.of(
+          "GEOMACHINE_WORKER_TASKS_LEASE", "4s",
+          "GEOMACHINE_WORKER_TASKS_HEARTBEAT", "1s",
+          "GEOMACHINE_WORKER_TASKS_RETRY_INITIAL_DELAY", "500ms");
+
   private final TestDatabase database;
   private final Map<String, String> env = new HashMap<>();
   private final List<ServiceProcess> running = new ArrayList<>();
@@ -92,6 +102,41 @@ final class Platform implements AutoCloseable {
     ServiceProcess s = ServiceProcess.start(module, name, freePort(), e);
     running.add(s);
     return s;
+  }
+
+  /**
+   * Gateway, orchestrator and a janitor whose task watchdog runs every second (not waiting): the
+   * control plane of the crash tests, which start their workers themselves.
+   */
+  void startControlPlaneWithFastWatchdog() {
+    start("api-gateway", "api-gateway", Map.of());
+    start("orchestrator", "orchestrator", Map.of());
+    start(
+        "janitor",
+        "janitor",
+        Map.of(
+            "GEOMACHINE_JANITOR_TASK_WATCHDOG_INTERVAL", "1s",
+            "GEOMACHINE_JANITOR_TASKS_RETRY_INITIAL_DELAY", "500ms"));
+  }
+
+  /**
+   * The control plane with the fast watchdog and one worker of {@code module} with {@link
+   * #FAST_LEASES} (plus {@code workerEnv}), named {@code <module>-doomed}; waits until all are
+   * ready and returns the worker, for the test to kill.
+   */
+  ServiceProcess startWithDoomedWorker(String module, Map<String, String> workerEnv) {
+    startControlPlaneWithFastWatchdog();
+    Map<String, String> e = new HashMap<>(FAST_LEASES);
+    e.putAll(workerEnv);
+    ServiceProcess doomed = start(module, module + "-doomed", e);
+    awaitReady();
+    return doomed;
+  }
+
+  /** A replacement worker of {@code module} with {@link #FAST_LEASES}, started and ready. */
+  void startSuccessor(String module) {
+    start(module, module + "-successor", FAST_LEASES);
+    awaitReady();
   }
 
   private static int freePort() {
