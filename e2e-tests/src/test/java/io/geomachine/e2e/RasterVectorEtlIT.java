@@ -1,6 +1,7 @@
 package io.geomachine.e2e;
 
 import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -12,6 +13,7 @@ import io.restassured.path.json.JsonPath;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -96,11 +98,15 @@ class RasterVectorEtlIT {
   }
 
   private static String vectorBody(String blob, String table) {
+    return vectorBody(blob, table, 10);
+  }
+
+  private static String vectorBody(String blob, String table, int chunkSize) {
     return new JsonObject()
         .put("container_name", bronze())
         .put("blob_name", blob)
         .put("table_name", table)
-        .put("chunk_size", 10)
+        .put("chunk_size", chunkSize)
         .encode();
   }
 
@@ -148,6 +154,13 @@ class RasterVectorEtlIT {
     assertPlacesTable("places", jobId);
     assertEquals(jobId, resubmit("process_vector", body));
     assertPlacesTable("places", jobId);
+    // A completed job is not re-run (its outputs are published); only failed or cancelled ones.
+    given()
+        .baseUri(gateway)
+        .post("/api/jobs/" + jobId + "/rerun")
+        .then()
+        .statusCode(409)
+        .body("error.code", equalTo("INVALID_STATE"));
     // The job removed its temp chunks when it succeeded.
     assertTrue(
         platform.blobs().list(platform.storage().temp(), "vector_chunks/" + jobId + "/").isEmpty());
@@ -217,6 +230,57 @@ class RasterVectorEtlIT {
     assertPlacesTable("late_places", jobId);
   }
 
+  /**
+   * A job whose publish failed after its load stage (another table took the name in between) has
+   * its rows staged; once the conflicting table is gone, a re-run loads every chunk again and
+   * publishes each row once. The conflict is made deterministic by holding the publish's per-table
+   * advisory lock (GeoTablePublisher: hashtext of the quoted name) while the table is created.
+   */
+  @Test
+  void aRerunAfterAFailedPublishReplacesTheStagedRowsInsteadOfAddingToThem() {
+    String gateway = platform.gatewayUrl();
+    Pool pool = platform.database().pool();
+    Duration t = Duration.ofSeconds(30);
+    SqlConnection conflict = pool.getConnection().await().atMost(t);
+    String jobId;
+    try {
+      conflict
+          .query("SELECT pg_advisory_lock(hashtext('\"geo\".\"twice\"'))")
+          .execute()
+          .await()
+          .atMost(t);
+      jobId = Jobs.submit(gateway, "process_vector", vectorBody("vectors/places.geojson", "twice"));
+      await()
+          .atMost(JOB_TIMEOUT)
+          .until(
+              () ->
+                  Jobs.count(
+                          pool,
+                          "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'"
+                              + " AND NOT granted AND database = (SELECT oid FROM pg_database"
+                              + " WHERE datname = current_database())")
+                      == 1);
+      conflict.query("CREATE TABLE geo.twice (id int)").execute().await().atMost(t);
+    } finally {
+      conflict.query("SELECT pg_advisory_unlock_all()").execute().await().atMost(t);
+      conflict.close().await().atMost(t);
+    }
+
+    JsonPath failed = Jobs.awaitStatus(gateway, jobId, "failed", JOB_TIMEOUT);
+
+    assertTrue(failed.getString("error_details").contains("TABLE_EXISTS"), failed.prettify());
+    String staging = "_load_" + jobId.substring(0, 16);
+    assertEquals(PLACES, Jobs.count(pool, "SELECT count(*) FROM geo_staging." + staging));
+    assertEquals(0, EtlChecks.itemsOfJob(platform, jobId));
+
+    pool.query("DROP TABLE geo.twice").execute().await().atMost(t);
+    rerun(jobId);
+    Jobs.awaitStatus(gateway, jobId, "completed", JOB_TIMEOUT);
+
+    assertPlacesTable("twice", jobId);
+    assertFalse(tableExists(staging, "geo_staging"));
+  }
+
   @Test
   void aMissingRasterBlobFailsTheJobAndARerunAfterTheUploadPublishesIt() throws Exception {
     String gateway = platform.gatewayUrl();
@@ -255,10 +319,15 @@ class RasterVectorEtlIT {
   }
 
   private static boolean tableExists(String table) {
+    return tableExists(table, "geo");
+  }
+
+  private static boolean tableExists(String table, String schema) {
     return Jobs.count(
             platform.database().pool(),
-            "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'geo'"
-                + " AND table_name = $1",
+            "SELECT count(*) FROM information_schema.tables WHERE table_schema = $1"
+                + " AND table_name = $2",
+            schema,
             table)
         > 0;
   }
