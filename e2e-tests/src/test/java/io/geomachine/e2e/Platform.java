@@ -1,5 +1,7 @@
 package io.geomachine.e2e;
 
+import io.geomachine.core.admin.AdminTestSupport;
+import io.geomachine.core.storage.BlobStore;
 import io.geomachine.core.testing.TestDatabase;
 import io.geomachine.core.testing.TestServices;
 import java.time.Duration;
@@ -16,9 +18,20 @@ import java.util.UUID;
 final class Platform implements AutoCloseable {
   static final Duration READY_TIMEOUT = Duration.ofSeconds(120);
 
+  /**
+   * Worker settings for crash tests: short leases so an expired one is noticed in seconds
+   * (production defaults are a 45 s lease and a 10 s heartbeat).
+   */
+  static final Map<String, String> FAST_LEASES =
+      Map.of(
+          "GEOMACHINE_WORKER_TASKS_LEASE", "4s",
+          "GEOMACHINE_WORKER_TASKS_HEARTBEAT", "1s",
+          "GEOMACHINE_WORKER_TASKS_RETRY_INITIAL_DELAY", "500ms");
+
   private final TestDatabase database;
   private final Map<String, String> env = new HashMap<>();
   private final List<ServiceProcess> running = new ArrayList<>();
+  private EtlStorage storage;
 
   private Platform(String database) {
     this.database = TestDatabase.recreate(database);
@@ -43,9 +56,31 @@ final class Platform implements AutoCloseable {
     return new Platform(database);
   }
 
+  /**
+   * A platform for the ETL jobs: the full schema deploy (app, pgstac with the system collections,
+   * geo) and blob containers of this run's own, so parallel runs never share outputs.
+   */
+  static Platform createForEtl(String database) {
+    Platform p = new Platform(database);
+    try {
+      if (!AdminTestSupport.admin(p.database).deploy().succeeded()) {
+        throw new IllegalStateException("schema deploy (app, pgstac, geo) failed for " + database);
+      }
+      p.storage = EtlStorage.unique();
+      p.env.putAll(p.storage.serviceEnv());
+      return p;
+    } catch (RuntimeException e) {
+      p.close();
+      throw e;
+    }
+  }
+
   /** Starts all five services and waits until each is ready; on failure stops what started. */
   static Platform startAll(String database) {
-    Platform p = create(database);
+    return startAll(create(database));
+  }
+
+  static Platform startAll(Platform p) {
     try {
       p.start("api-gateway", "api-gateway", Map.of());
       p.start("orchestrator", "orchestrator", Map.of());
@@ -67,6 +102,41 @@ final class Platform implements AutoCloseable {
     ServiceProcess s = ServiceProcess.start(module, name, freePort(), e);
     running.add(s);
     return s;
+  }
+
+  /**
+   * Gateway, orchestrator and a janitor whose task watchdog runs every second (not waiting): the
+   * control plane of the crash tests, which start their workers themselves.
+   */
+  void startControlPlaneWithFastWatchdog() {
+    start("api-gateway", "api-gateway", Map.of());
+    start("orchestrator", "orchestrator", Map.of());
+    start(
+        "janitor",
+        "janitor",
+        Map.of(
+            "GEOMACHINE_JANITOR_TASK_WATCHDOG_INTERVAL", "1s",
+            "GEOMACHINE_JANITOR_TASKS_RETRY_INITIAL_DELAY", "500ms"));
+  }
+
+  /**
+   * The control plane with the fast watchdog and one worker of {@code module} with {@link
+   * #FAST_LEASES} (plus {@code workerEnv}), named {@code <module>-doomed}; waits until all are
+   * ready and returns the worker, for the test to kill.
+   */
+  ServiceProcess startWithDoomedWorker(String module, Map<String, String> workerEnv) {
+    startControlPlaneWithFastWatchdog();
+    Map<String, String> e = new HashMap<>(FAST_LEASES);
+    e.putAll(workerEnv);
+    ServiceProcess doomed = start(module, module + "-doomed", e);
+    awaitReady();
+    return doomed;
+  }
+
+  /** A replacement worker of {@code module} with {@link #FAST_LEASES}, started and ready. */
+  void startSuccessor(String module) {
+    start(module, module + "-successor", FAST_LEASES);
+    awaitReady();
   }
 
   private static int freePort() {
@@ -96,9 +166,24 @@ final class Platform implements AutoCloseable {
     return database;
   }
 
+  /** This run's blob containers (only for {@link #createForEtl}). */
+  EtlStorage storage() {
+    if (storage == null) {
+      throw new IllegalStateException("not an ETL platform: use createForEtl");
+    }
+    return storage;
+  }
+
+  BlobStore blobs() {
+    return storage().blobs();
+  }
+
   @Override
   public void close() {
     running.forEach(ServiceProcess::stop);
+    if (storage != null) {
+      storage.deleteBlobs();
+    }
     database.close();
   }
 }

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.mutiny.sqlclient.Pool;
 import java.time.Duration;
-import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -16,13 +15,6 @@ import org.junit.jupiter.api.Test;
  * completed exactly once.
  */
 class WorkerCrashIT {
-  /** Short leases so the test is quick; production defaults are 45 s lease, 10 s heartbeat. */
-  private static final Map<String, String> FAST_LEASES =
-      Map.of(
-          "GEOMACHINE_WORKER_TASKS_LEASE", "4s",
-          "GEOMACHINE_WORKER_TASKS_HEARTBEAT", "1s",
-          "GEOMACHINE_WORKER_TASKS_RETRY_INITIAL_DELAY", "500ms");
-
   private Platform platform;
 
   @AfterEach
@@ -35,15 +27,9 @@ class WorkerCrashIT {
   @Test
   void tasksOfAKilledWorkerAreRetriedElsewhereAndTheJobCompletes() {
     platform = Platform.create("geomachine_e2e_worker_crash");
-    platform.start("api-gateway", "api-gateway", Map.of());
-    platform.start("orchestrator", "orchestrator", Map.of());
-    platform.start(
-        "janitor",
-        "janitor",
-        Map.of(
-            "GEOMACHINE_JANITOR_TASK_WATCHDOG_INTERVAL", "1s",
-            "GEOMACHINE_JANITOR_TASKS_RETRY_INITIAL_DELAY", "500ms"));
-    ServiceProcess doomed = platform.start("worker-raster", "worker-raster-doomed", FAST_LEASES);
+    platform.startControlPlaneWithFastWatchdog();
+    ServiceProcess doomed =
+        platform.start("worker-raster", "worker-raster-doomed", Platform.FAST_LEASES);
     platform.awaitReady();
     Pool pool = platform.database().pool();
     String gateway = platform.gatewayUrl();
@@ -62,8 +48,7 @@ class WorkerCrashIT {
 
     long killedAt = System.nanoTime();
     doomed.kill();
-    platform.start("worker-raster", "worker-raster-successor", FAST_LEASES);
-    platform.awaitReady();
+    platform.startSuccessor("worker-raster");
     Jobs.awaitStatus(gateway, jobId, "completed", Duration.ofSeconds(90));
     double recoverySeconds = (System.nanoTime() - killedAt) / 1e9;
 
