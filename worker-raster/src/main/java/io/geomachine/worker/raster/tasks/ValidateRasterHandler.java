@@ -46,8 +46,8 @@ public final class ValidateRasterHandler implements TaskHandler {
     String blob = p.getString(BLOB_NAME);
     RasterSource source = new RasterSource(ctx.store());
     BlobEntry entry = source.require(container, blob);
-    // TODO(raster-b): when part B routes by size at a better point (e.g. a planner that can see
-    // sizes), this check stays as the guard for process_raster itself.
+    // process_raster routes big sources to tiles before this task (RasterRouting); the guard is
+    // for jobs that process each source as one COG, such as process_raster_collection's members.
     if (p.getBoolean(RasterTasks.ENFORCE_SINGLE_LIMIT, false)
         && entry.size() > ctx.singleMaxBytes()) {
       throw TaskFailure.permanent(
