@@ -154,10 +154,13 @@ class VectorTaskExecutionTest {
     await().atMost(TIMEOUT).until(() -> queued(DEAD_LETTERS) == 1);
     JsonObject dead = fx.drain(DEAD_LETTERS).get(0);
     assertEquals("vector-tasks", dead.getString("source"));
-    assertEquals(
-        "no handler for task type 'hello_world_greeting' on this worker"
-            + " (it runs: hello_world_reply)",
-        dead.getString("reason"));
+    String reason = dead.getString("reason");
+    assertTrue(
+        reason.startsWith(
+                "no handler for task type 'hello_world_greeting' on this worker (it runs: ")
+            && reason.contains("hello_world_reply")
+            && !reason.contains("hello_world_greeting,"),
+        reason);
     assertEquals(greeting.toJson(), new JsonObject(dead.getString("original")));
     await().atMost(TIMEOUT).until(() -> fx.tasks(jobId, 1).get(0).status() == TaskStatus.FAILED);
     Task failed = fx.tasks(jobId, 1).get(0);
