@@ -124,25 +124,17 @@ public final class VectorPrepareHandler implements TaskHandler {
           .atMost(DB_TIMEOUT);
       wroteChunks = true;
       store.deletePrefix(tempContainer, prefix); // a previous attempt's chunks
-      List<VectorManifest.Chunk> chunks = new ArrayList<>();
       boolean[] dateLike = new boolean[columns.size() + 1];
       for (int i = 0; i < columns.size(); i++) {
         dateLike[i + 1] = PgTypes.isDateLike(columns.get(i).pgType());
       }
-      CopyChunker.Result split =
-          new CopyChunker(
-                  dateLike,
-                  p.getInteger("chunk_size", ProcessVectorJob.DEFAULT_CHUNK_SIZE),
-                  dir,
-                  (index, file, rows) -> {
-                    String name = VectorManifest.chunkBlobName(jobId, index);
-                    store.upload(tempContainer, name, file, "text/tab-separated-values");
-                    Files.delete(file);
-                    chunks.add(
-                        new VectorManifest.Chunk(
-                            index, name, rows, VectorManifest.batchId(jobId, index)));
-                  })
-              .split(dump);
+      int chunkSize = p.getInteger("chunk_size", ProcessVectorJob.DEFAULT_CHUNK_SIZE);
+      List<VectorManifest.Chunk> chunks = new ArrayList<>();
+      CopyChunker.Result split;
+      try (ChunkUploads uploads = new ChunkUploads(store, tempContainer, jobId)) {
+        split = new CopyChunker(dateLike, chunkSize, dir, uploads::submit).split(dump);
+        chunks.addAll(uploads.finish());
+      }
       Files.delete(dump);
       if (split.rows() == 0) {
         throw TaskFailure.permanent(
