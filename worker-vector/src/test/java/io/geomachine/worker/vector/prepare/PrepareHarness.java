@@ -64,6 +64,11 @@ final class PrepareHarness implements AutoCloseable {
   VectorManifest prepare(JsonObject params) throws Exception {
     String jobId = Sql.newJobId();
     Sql.insertJob(db.pool(), jobId, "processing", 1, 3);
+    return prepare(params, jobId);
+  }
+
+  /** Runs prepare (again) for an existing job, as a redelivered or re-run task would. */
+  VectorManifest prepare(JsonObject params, String jobId) throws Exception {
     JsonObject result =
         handler.handle(
             new TaskInput(UUID.randomUUID().toString(), jobId, "process_vector", 1, "0", params));

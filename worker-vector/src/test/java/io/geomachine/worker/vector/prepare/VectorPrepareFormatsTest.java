@@ -125,6 +125,23 @@ class VectorPrepareFormatsTest {
     }
   }
 
+  @Test
+  void runningAgainReplacesTheChunksOfTheFirstRun() throws Exception {
+    String blob = h.upload(reference, "again.geojson");
+    VectorManifest first = h.prepare(h.params(blob, new JsonObject().put("chunk_size", 10)));
+    // a stray file under the prefix (a crashed attempt's chunk) must not survive a re-run
+    h.store.uploadBytes(
+        PrepareHarness.TEMP, VectorManifest.chunkBlobName(first.jobId(), 99), new byte[] {1}, null);
+    VectorManifest again =
+        h.prepare(h.params(blob, new JsonObject().put("chunk_size", 10)), first.jobId());
+    assertEquals(first, again);
+    assertEquals(
+        6,
+        h.store.list(PrepareHarness.TEMP, VectorManifest.prefix(first.jobId())).size(),
+        "5 chunks and the manifest");
+    assertEquals(FEATURES, h.rows(again).size());
+  }
+
   /** Every other format, made from the reference with ogr2ogr: rows, names and geometries. */
   @Test
   void readsEveryFormat() throws Exception {
