@@ -64,7 +64,7 @@ public final class CopyChunker {
     }
   }
 
-  Result split(InputStream stream) throws Exception {
+  public Result split(InputStream stream) throws Exception {
     Input in = new Input(stream);
     Record rec = new Record();
     long rows = 0;

@@ -21,7 +21,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Stream;
 
 /**
@@ -109,12 +108,6 @@ public final class VectorPrepareHandler implements TaskHandler {
               assumedCrs,
               keepZ,
               keepM);
-      Path dump = dir.resolve("dump.sql");
-      ProcessRunner.Result r =
-          ProcessRunner.run(normalisation.command(dump), Map.of(), OGR_TIMEOUT, null);
-      if (!r.ok()) {
-        throw ogrFailure(r, normalisation, display);
-      }
       String jobId = input.jobId();
       String prefix = VectorManifest.prefix(jobId);
       store.ensureContainer(tempContainer);
@@ -132,10 +125,20 @@ public final class VectorPrepareHandler implements TaskHandler {
       List<VectorManifest.Chunk> chunks = new ArrayList<>();
       CopyChunker.Result split;
       try (ChunkUploads uploads = new ChunkUploads(store, tempContainer, jobId)) {
-        split = new CopyChunker(dateLike, chunkSize, dir, uploads::submit).split(dump);
+        // ogr2ogr writes the dump into a pipe; chunks are cut and uploaded while it works
+        Path pipe = dir.resolve("dump.pipe");
+        OgrPipe.Outcome<CopyChunker.Result> outcome =
+            OgrPipe.run(
+                normalisation.command(pipe),
+                pipe,
+                OGR_TIMEOUT,
+                in -> new CopyChunker(dateLike, chunkSize, dir, uploads::submit).split(in));
+        if (!outcome.process().ok()) {
+          throw ogrFailure(outcome.process(), normalisation, display);
+        }
+        split = outcome.value();
         chunks.addAll(uploads.finish());
       }
-      Files.delete(dump);
       if (split.rows() == 0) {
         throw TaskFailure.permanent(
             "EMPTY_LAYER",
