@@ -32,7 +32,7 @@ class ChunksLoadIntoPostgisTest {
   }
 
   @AfterAll
-  static void tearDown() {
+  static void tearDown() throws Exception {
     h.close();
   }
 

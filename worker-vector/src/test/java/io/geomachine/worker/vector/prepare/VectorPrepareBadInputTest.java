@@ -28,7 +28,7 @@ class VectorPrepareBadInputTest {
   }
 
   @AfterAll
-  static void tearDown() {
+  static void tearDown() throws Exception {
     h.close();
   }
 

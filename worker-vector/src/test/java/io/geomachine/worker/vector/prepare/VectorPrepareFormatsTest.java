@@ -34,7 +34,7 @@ class VectorPrepareFormatsTest {
   }
 
   @AfterAll
-  static void tearDown() {
+  static void tearDown() throws Exception {
     h.close();
   }
 
