@@ -54,6 +54,17 @@ class ApiSurfaceTest {
         .body("parameters.n.default", equalTo(3))
         .body("parameters.message.default", equalTo("Hello World"))
         .body("parameters.failure_rate.part_of_job_id", equalTo(false));
+    given()
+        .get("/api/jobs/types")
+        .then()
+        .statusCode(200)
+        .rootPath("job_types.find { it.job_type == 'process_vector' }")
+        .body(
+            "stages.task_type",
+            equalTo(List.of("vector_prepare", "vector_load_chunk", "vector_publish")))
+        .body("parameters.indexes.type", equalTo("list"))
+        .body("parameters.indexes.default", equalTo(List.of()))
+        .body("parameters.table_name.required", equalTo(true));
   }
 
   @Test

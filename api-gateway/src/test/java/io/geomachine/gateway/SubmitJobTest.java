@@ -167,6 +167,21 @@ class SubmitJobTest {
   }
 
   @Test
+  void processVectorRefusesAnUnsafeTableNameNamingTheField() {
+    given()
+        .contentType(ContentType.JSON)
+        .body(
+            "{\"container_name\": \"bronze\", \"blob_name\": \"a.gpkg\","
+                + " \"table_name\": \"Roads; DROP TABLE x\", \"schema\": \"public\"}")
+        .when()
+        .post("/api/jobs/submit/process_vector")
+        .then()
+        .statusCode(400)
+        .body("error.code", equalTo("INVALID_PARAMETERS"))
+        .body("error.fields.field", containsInAnyOrder("table_name", "schema"));
+  }
+
+  @Test
   void unknownJobTypeListsTheValidOnes() {
     submit("no_such_job", Map.of())
         .then()

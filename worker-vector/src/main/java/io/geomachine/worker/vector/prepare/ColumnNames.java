@@ -10,12 +10,13 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * Turns source field names into safe PostgreSQL column names: accents dropped, lower case, every
- * other character outside {@code [a-z0-9_]} becomes {@code _}, a leading digit gets a {@code _}
- * prefix, at most 63 bytes. Two fields that clean to the same name are told apart by a suffix
- * ({@code _2}, {@code _3}, ... within the 63 bytes). A field named like a standard column or the
- * geometry column fails {@code COLUMN_NAME_COLLISION}, unless renaming is asked for: then it gets
- * the suffix {@code _src}.
+ * Turns source field names into safe PostgreSQL column names: accents dropped, lower case, other
+ * characters outside {@code [a-z0-9_]} dropped at the ends and each run of them inside replaced by
+ * one {@code _}, a leading digit gets a {@code _} prefix, nothing left gives {@code column}, at
+ * most 63 bytes. Two fields that clean to the same name are told apart by a suffix ({@code _2},
+ * {@code _3}, ... within the 63 bytes). A field named like a standard column or the geometry column
+ * fails {@code COLUMN_NAME_COLLISION}, unless renaming is asked for: then it gets the suffix {@code
+ * _src}.
  */
 public final class ColumnNames {
   public static final int MAX_BYTES = 63;
@@ -25,17 +26,12 @@ public final class ColumnNames {
   /** The cleaned form of one name, before de-duplication. */
   public static String clean(String source) {
     String ascii = Normalizer.normalize(source, Normalizer.Form.NFKD).replaceAll("\\p{M}+", "");
-    String lower = ascii.toLowerCase(Locale.ROOT).strip();
-    StringBuilder out = new StringBuilder(lower.length());
-    for (int i = 0; i < lower.length(); i++) {
-      char c = lower.charAt(i);
-      out.append((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' ? c : '_');
-    }
-    String name = out.toString().replaceAll("_{2,}", "_");
-    if (name.length() > 1) {
-      name = name.replaceAll("^_+(?=.)|(?<=.)_+$", "");
-    }
-    if (name.isEmpty() || name.equals("_")) {
+    String name =
+        ascii
+            .toLowerCase(Locale.ROOT)
+            .replaceAll("^[^a-z0-9_]+|[^a-z0-9_]+$", "")
+            .replaceAll("[^a-z0-9_]+", "_");
+    if (name.isEmpty()) {
       name = "column";
     }
     if (Character.isDigit(name.charAt(0))) {

@@ -1,7 +1,5 @@
 package io.geomachine.worker.vector.prepare;
 
-import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -61,12 +59,13 @@ public final class CopyChunker {
   }
 
   public Result split(Path dump) throws Exception {
-    try (InputStream in = new BufferedInputStream(Files.newInputStream(dump), 1 << 16)) {
+    try (InputStream in = Files.newInputStream(dump)) {
       return split(in);
     }
   }
 
-  Result split(InputStream in) throws Exception {
+  public Result split(InputStream stream) throws Exception {
+    Input in = new Input(stream);
     Record rec = new Record();
     long rows = 0;
     long dropped = 0;
@@ -76,7 +75,7 @@ public final class CopyChunker {
     int chunk = 0;
     long inChunk = 0;
     Path file = null;
-    OutputStream out = null;
+    Output out = null;
     boolean inData = false;
     while (rec.read(in, inData)) {
       if (!inData) {
@@ -105,7 +104,7 @@ public final class CopyChunker {
       anyM |= (header & EWKB_M) != 0 || code / 1000 == 2 || code / 1000 == 3;
       if (out == null) {
         file = workDir.resolve("chunk_" + chunk + ".tsv");
-        out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16);
+        out = new Output(Files.newOutputStream(file));
       }
       writeCanonical(rec, out);
       rows++;
@@ -153,7 +152,7 @@ public final class CopyChunker {
     return v;
   }
 
-  private void writeCanonical(Record rec, OutputStream out) throws IOException {
+  private void writeCanonical(Record rec, Output out) throws IOException {
     byte[] b = rec.bytes;
     int field = 0;
     for (int i = 0; i < rec.length; i++) {
@@ -189,6 +188,57 @@ public final class CopyChunker {
     return n;
   }
 
+  /** Unsynchronised buffered reading (the streams' read() per byte is several times slower). */
+  static final class Input {
+    private final InputStream in;
+    private final byte[] buf = new byte[1 << 20];
+    private int pos;
+    private int limit;
+
+    Input(InputStream in) {
+      this.in = in;
+    }
+
+    int read() throws IOException {
+      if (pos == limit) {
+        limit = in.read(buf, 0, buf.length);
+        pos = 0;
+        if (limit <= 0) {
+          limit = 0;
+          return -1;
+        }
+      }
+      return buf[pos++] & 0xFF;
+    }
+  }
+
+  /** Unsynchronised buffered writing to a chunk file. */
+  static final class Output implements AutoCloseable {
+    private final OutputStream out;
+    private final byte[] buf = new byte[1 << 20];
+    private int n;
+
+    Output(OutputStream out) {
+      this.out = out;
+    }
+
+    void write(int b) throws IOException {
+      if (n == buf.length) {
+        out.write(buf, 0, n);
+        n = 0;
+      }
+      buf[n++] = (byte) b;
+    }
+
+    @Override
+    public void close() throws IOException {
+      try (out) {
+        out.write(buf, 0, n);
+        n = 0;
+      }
+    }
+  }
+
   /**
    * One logical line of the dump: in the data section a newline after an unpaired backslash is part
    * of the row (GDAL escapes a newline in a value as backslash + newline).
@@ -197,7 +247,7 @@ public final class CopyChunker {
     byte[] bytes = new byte[1 << 12];
     int length;
 
-    boolean read(InputStream in, boolean data) throws IOException {
+    boolean read(Input in, boolean data) throws IOException {
       length = 0;
       boolean escaped = false;
       int c;

@@ -21,7 +21,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Stream;
 
 /**
@@ -109,12 +108,6 @@ public final class VectorPrepareHandler implements TaskHandler {
               assumedCrs,
               keepZ,
               keepM);
-      Path dump = dir.resolve("dump.sql");
-      ProcessRunner.Result r =
-          ProcessRunner.run(normalisation.command(dump), Map.of(), OGR_TIMEOUT, null);
-      if (!r.ok()) {
-        throw ogrFailure(r, normalisation, display);
-      }
       String jobId = input.jobId();
       String prefix = VectorManifest.prefix(jobId);
       store.ensureContainer(tempContainer);
@@ -124,26 +117,28 @@ public final class VectorPrepareHandler implements TaskHandler {
           .atMost(DB_TIMEOUT);
       wroteChunks = true;
       store.deletePrefix(tempContainer, prefix); // a previous attempt's chunks
-      List<VectorManifest.Chunk> chunks = new ArrayList<>();
       boolean[] dateLike = new boolean[columns.size() + 1];
       for (int i = 0; i < columns.size(); i++) {
         dateLike[i + 1] = PgTypes.isDateLike(columns.get(i).pgType());
       }
-      CopyChunker.Result split =
-          new CopyChunker(
-                  dateLike,
-                  p.getInteger("chunk_size", ProcessVectorJob.DEFAULT_CHUNK_SIZE),
-                  dir,
-                  (index, file, rows) -> {
-                    String name = VectorManifest.chunkBlobName(jobId, index);
-                    store.upload(tempContainer, name, file, "text/tab-separated-values");
-                    Files.delete(file);
-                    chunks.add(
-                        new VectorManifest.Chunk(
-                            index, name, rows, VectorManifest.batchId(jobId, index)));
-                  })
-              .split(dump);
-      Files.delete(dump);
+      int chunkSize = p.getInteger("chunk_size", ProcessVectorJob.DEFAULT_CHUNK_SIZE);
+      List<VectorManifest.Chunk> chunks = new ArrayList<>();
+      CopyChunker.Result split;
+      try (ChunkUploads uploads = new ChunkUploads(store, tempContainer, jobId)) {
+        // ogr2ogr writes the dump into a pipe; chunks are cut and uploaded while it works
+        Path pipe = dir.resolve("dump.pipe");
+        OgrPipe.Outcome<CopyChunker.Result> outcome =
+            OgrPipe.run(
+                normalisation.command(pipe),
+                pipe,
+                OGR_TIMEOUT,
+                in -> new CopyChunker(dateLike, chunkSize, dir, uploads::submit).split(in));
+        if (!outcome.process().ok()) {
+          throw ogrFailure(outcome.process(), normalisation, display);
+        }
+        split = outcome.value();
+        chunks.addAll(uploads.finish());
+      }
       if (split.rows() == 0) {
         throw TaskFailure.permanent(
             "EMPTY_LAYER",

@@ -9,11 +9,14 @@ import io.geomachine.core.task.TaskInput;
 import io.geomachine.core.testing.Sql;
 import io.geomachine.core.testing.TestDatabase;
 import io.vertx.core.json.JsonObject;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.stream.Stream;
 
 /**
  * Runs the prepare handler as a worker would, against real PostgreSQL (artifact records, table
@@ -64,6 +67,11 @@ final class PrepareHarness implements AutoCloseable {
   VectorManifest prepare(JsonObject params) throws Exception {
     String jobId = Sql.newJobId();
     Sql.insertJob(db.pool(), jobId, "processing", 1, 3);
+    return prepare(params, jobId);
+  }
+
+  /** Runs prepare (again) for an existing job, as a redelivered or re-run task would. */
+  VectorManifest prepare(JsonObject params, String jobId) throws Exception {
     JsonObject result =
         handler.handle(
             new TaskInput(UUID.randomUUID().toString(), jobId, "process_vector", 1, "0", params));
@@ -101,7 +109,14 @@ final class PrepareHarness implements AutoCloseable {
   }
 
   @Override
-  public void close() {
+  public void close() throws IOException {
     db.close();
+    for (Path dir : List.of(work, files)) {
+      try (Stream<Path> all = Files.walk(dir)) {
+        for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
+          Files.deleteIfExists(p);
+        }
+      }
+    }
   }
 }

@@ -34,7 +34,7 @@ class VectorPrepareFormatsTest {
   }
 
   @AfterAll
-  static void tearDown() {
+  static void tearDown() throws Exception {
     h.close();
   }
 
@@ -123,6 +123,23 @@ class VectorPrepareFormatsTest {
       assertEquals(VectorFiles.lat(i), xy[1], 1e-12);
       assertEquals(4326, Chunks.srid(r.get("geom")));
     }
+  }
+
+  @Test
+  void runningAgainReplacesTheChunksOfTheFirstRun() throws Exception {
+    String blob = h.upload(reference, "again.geojson");
+    VectorManifest first = h.prepare(h.params(blob, new JsonObject().put("chunk_size", 10)));
+    // a stray file under the prefix (a crashed attempt's chunk) must not survive a re-run
+    h.store.uploadBytes(
+        PrepareHarness.TEMP, VectorManifest.chunkBlobName(first.jobId(), 99), new byte[] {1}, null);
+    VectorManifest again =
+        h.prepare(h.params(blob, new JsonObject().put("chunk_size", 10)), first.jobId());
+    assertEquals(first, again);
+    assertEquals(
+        6,
+        h.store.list(PrepareHarness.TEMP, VectorManifest.prefix(first.jobId())).size(),
+        "5 chunks and the manifest");
+    assertEquals(FEATURES, h.rows(again).size());
   }
 
   /** Every other format, made from the reference with ogr2ogr: rows, names and geometries. */

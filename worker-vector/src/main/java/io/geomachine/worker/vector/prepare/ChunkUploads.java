@@ -1,0 +1,71 @@
+package io.geomachine.worker.vector.prepare;
+
+import io.geomachine.core.job.vector.VectorManifest;
+import io.geomachine.core.storage.BlobStore;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+
+/**
+ * Uploads chunk files while the next ones are being written: a few uploads at once, and at most a
+ * few finished chunk files waiting on disk (the splitter waits for a free slot).
+ */
+final class ChunkUploads implements AutoCloseable {
+  private static final int THREADS = 3;
+
+  private final BlobStore store;
+  private final String container;
+  private final String jobId;
+  private final ExecutorService pool = Executors.newFixedThreadPool(THREADS);
+  private final Semaphore slots = new Semaphore(THREADS + 1);
+  private final List<Future<VectorManifest.Chunk>> pending = new ArrayList<>();
+
+  ChunkUploads(BlobStore store, String container, String jobId) {
+    this.store = store;
+    this.container = container;
+    this.jobId = jobId;
+  }
+
+  void submit(int index, Path file, long rows) throws InterruptedException {
+    slots.acquire();
+    pending.add(
+        pool.submit(
+            () -> {
+              try {
+                String name = VectorManifest.chunkBlobName(jobId, index);
+                store.upload(container, name, file, "text/tab-separated-values");
+                Files.delete(file);
+                return new VectorManifest.Chunk(
+                    index, name, rows, VectorManifest.batchId(jobId, index));
+              } finally {
+                slots.release();
+              }
+            }));
+  }
+
+  /** Every chunk once uploaded, by index; the first upload failure is rethrown as it was. */
+  List<VectorManifest.Chunk> finish() throws Exception {
+    List<VectorManifest.Chunk> done = new ArrayList<>();
+    for (Future<VectorManifest.Chunk> f : pending) {
+      try {
+        done.add(f.get());
+      } catch (ExecutionException e) {
+        throw e.getCause() instanceof Exception cause ? cause : e;
+      }
+    }
+    done.sort(Comparator.comparingInt(VectorManifest.Chunk::index));
+    return done;
+  }
+
+  @Override
+  public void close() {
+    pool.shutdownNow();
+  }
+}
