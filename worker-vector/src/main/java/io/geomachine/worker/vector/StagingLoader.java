@@ -35,6 +35,10 @@ final class StagingLoader {
 
   Connection connect() throws SQLException {
     Connection c = DriverManager.getConnection(url, user, password);
+    // Source timestamps without an offset are read as UTC, whatever the worker's own zone.
+    try (Statement s = c.createStatement()) {
+      s.execute("SET TIME ZONE 'UTC'");
+    }
     c.setAutoCommit(false);
     return c;
   }
