@@ -182,7 +182,7 @@ class EtlWorkerCrashIT {
                 .encode());
     String cogTasks =
         "SELECT count(*) FROM app.tasks WHERE parent_job_id = $1"
-            + " AND task_type = 'raster_create_cog' AND status = $2";
+            + " AND task_type = 'raster_cog_or_tile' AND status = $2";
     await()
         .atMost(Duration.ofSeconds(90))
         .pollInterval(Duration.ofMillis(50))
@@ -200,7 +200,7 @@ class EtlWorkerCrashIT {
         Jobs.count(
             pool,
             "SELECT count(*) FROM app.tasks WHERE parent_job_id = $1"
-                + " AND task_type = 'raster_create_cog' AND status = 'completed' AND attempts = 2",
+                + " AND task_type = 'raster_cog_or_tile' AND status = 'completed' AND attempts = 2",
             jobId));
     String cogBlob = job.getString("result_data.cog.cog_blob");
     JsonObject info = EtlChecks.gdalinfo(platform, platform.storage().cog(), cogBlob);

@@ -30,14 +30,17 @@ public final class StacCatalog {
   /** Runs {@code work} in a transaction whose search_path lets pgstac's functions find pgstac. */
   private static <T> Uni<T> inPgstac(
       Pool pool, java.util.function.Function<SqlClient, Uni<T>> work) {
-    return pool.withTransaction(
-            c ->
-                c.query("SET LOCAL search_path TO pgstac, public")
-                    .execute()
-                    .chain(() -> work.apply(c)))
+    return pool.withTransaction(c -> c.query(PGSTAC_SESSION).execute().chain(() -> work.apply(c)))
         .onFailure()
         .transform(DbErrors::translate);
   }
+
+  /**
+   * Run first in every pgstac transaction: its functions find their tables through search_path, and
+   * their progress NOTICEs (several per item) would otherwise flood the service logs.
+   */
+  private static final String PGSTAC_SESSION =
+      "SET LOCAL search_path TO pgstac, public; SET LOCAL client_min_messages TO warning";
 
   public static boolean isSystemCollection(String id) {
     return SYSTEM_COLLECTIONS.contains(id);
@@ -95,7 +98,7 @@ public final class StacCatalog {
    * {@code search_path} for the rest of that transaction: run it last, after schema-qualified SQL.
    */
   public Uni<Void> upsertItemIn(SqlClient tx, JsonObject item) {
-    return tx.query("SET LOCAL search_path TO pgstac, public")
+    return tx.query(PGSTAC_SESSION)
         .execute()
         .chain(
             () -> tx.preparedQuery("SELECT pgstac.upsert_item($1::jsonb)").execute(Tuple.of(item)))
@@ -109,7 +112,7 @@ public final class StacCatalog {
    * existed.
    */
   public Uni<Boolean> deleteItemIn(SqlClient tx, String collection, String id) {
-    return tx.query("SET LOCAL search_path TO pgstac, public")
+    return tx.query(PGSTAC_SESSION)
         .execute()
         .chain(
             () ->
