@@ -26,6 +26,16 @@ public final class JobIntermediates {
     artifacts.record(pool, jobId, container, prefix, kind).await().atMost(TIMEOUT);
   }
 
+  /**
+   * Marks a prefix of published outputs (a tiled job's tile COGs) as finished without deleting it:
+   * recorded when the tiles were planned, so a job that fails half-way leaves no partial tiles (the
+   * janitor deletes the recorded prefix), and released by the last stage once the job has published
+   * everything under it.
+   */
+  public void release(String jobId, String container, String prefix) {
+    artifacts.markRemoved(pool, jobId, container, prefix).await().atMost(TIMEOUT);
+  }
+
   /** Deletes every open prefix of the job and marks it removed; the number of blobs deleted. */
   public int removeAll(String jobId) {
     int deleted = 0;

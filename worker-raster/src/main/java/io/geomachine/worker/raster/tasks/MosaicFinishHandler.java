@@ -77,6 +77,8 @@ public final class MosaicFinishHandler implements TaskHandler {
                 .put("type", "application/json")
                 .put("title", "MosaicJSON of job " + input.jobId())
                 .put("roles", new JsonArray().add("mosaic")));
+    ctx.intermediates()
+        .release(input.jobId(), ctx.raster().layout().cogContainer(), p.getString("output_prefix"));
     int removed = ctx.intermediates().removeAll(input.jobId());
     return new JsonObject()
         .put("collection_id", collectionId)

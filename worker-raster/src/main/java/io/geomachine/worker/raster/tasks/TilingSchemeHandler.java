@@ -96,6 +96,16 @@ public final class TilingSchemeHandler implements TaskHandler {
       String schemeBlob = prefix + SCHEME_FILE;
       String temp = ctx.raster().layout().tempContainer();
       ctx.intermediates().record(input.jobId(), temp, prefix, "raster_tiles");
+      String outputPrefix = p.getString("output_prefix");
+      if (outputPrefix != null) {
+        // The tile COGs count as intermediates until the last stage publishes the mosaic.
+        ctx.intermediates()
+            .record(
+                input.jobId(),
+                ctx.raster().layout().cogContainer(),
+                outputPrefix,
+                TILE_COGS_UNTIL_PUBLISHED);
+      }
       ctx.raster().store().ensureContainer(temp);
       ctx.raster()
           .store()
@@ -116,6 +126,9 @@ public final class TilingSchemeHandler implements TaskHandler {
    * the whole source in the target CRS (a virtual warp: nothing is read but metadata), so the tiles
    * of the reprojected raster line up exactly.
    */
+  /** The artifact kind of a tiled job's tile COGs before the job has published them. */
+  static final String TILE_COGS_UNTIL_PUBLISHED = "tile_cogs_until_published";
+
   static JsonObject outputGrid(
       Gdal gdal, Path source, RasterInfo info, CogOptions options, Path dir)
       throws InterruptedException, TaskFailure {

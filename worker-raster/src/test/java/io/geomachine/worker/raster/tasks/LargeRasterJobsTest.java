@@ -101,15 +101,27 @@ class LargeRasterJobsTest {
 
     JsonObject extent = collectionBbox(collection);
     assertBbox(src.bbox4326(), extent.getJsonArray("bbox"), 1e-6);
-    // the scheme was an intermediate: recorded, removed at the end
+    // the scheme was an intermediate: recorded, removed at the end; the tile COGs were recorded
+    // too (a failed job's partial tiles are the janitor's to delete) and released, not deleted
     assertEquals(
         List.of(), store.list(LAYOUT.tempContainer(), "raster_tiles/" + job.jobId() + "/"));
     assertEquals(
-        1,
-        Sql.count(
-            db.pool(),
-            "SELECT count(*) FROM app.job_artifacts WHERE job_id = $1 AND removed_at IS NOT NULL",
-            job.jobId()));
+        List.of("raster_tiles", "tile_cogs_until_published"),
+        Sql.rows(
+                db.pool(),
+                "SELECT kind FROM app.job_artifacts WHERE job_id = $1 AND removed_at IS NOT NULL"
+                    + " ORDER BY kind",
+                job.jobId())
+            .stream()
+            .map(r -> r.getString(0))
+            .toList());
+    assertEquals(
+        4,
+        store.list(LAYOUT.cogContainer(), "").stream()
+            .filter(b -> b.name().contains("/" + job.jobId().substring(0, 16) + "/tile_"))
+            .filter(b -> b.name().endsWith(".tif"))
+            .count(),
+        "the released tile COGs stay published");
 
     // another job on the same source and collection (another tier) replaces the items: no duplicate
     Job again =
