@@ -20,6 +20,8 @@ import io.vertx.mutiny.sqlclient.Tuple;
 import io.vertx.pgclient.PgException;
 import java.time.Duration;
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -62,19 +64,37 @@ final class GeoTablePublisher {
 
   /** Builds the indexes on the staging table (each only once) and refreshes its statistics. */
   void indexAndAnalyze(GeoTableBuilder table) throws TaskFailure {
+    // The builds run at once, each on its own connection with room to sort in memory: the GIST
+    // build dominates, the btrees finish alongside it.
+    List<Uni<Void>> builds = new ArrayList<>();
     for (GeoTableBuilder.IndexDef index : table.indexes()) {
-      try {
-        await(pool.query(index.createSql()).execute());
-      } catch (PgException e) {
-        if ("23505".equals(e.getSqlState())) {
-          throw TaskFailure.permanent(
-              "INVALID_INDEX",
-              "unique index " + index.publishedName() + ": " + e.getErrorMessage());
-        }
-        throw e;
-      }
+      builds.add(
+          pool.withTransaction(
+                  c ->
+                      c.query("SET LOCAL maintenance_work_mem = '256MB'")
+                          .execute()
+                          .chain(() -> c.query(index.createSql()).execute()))
+              .onFailure(PgException.class)
+              .transform(
+                  e ->
+                      "23505".equals(((PgException) e).getSqlState())
+                          ? new InvalidIndex(index.publishedName(), (PgException) e)
+                          : e)
+              .replaceWithVoid());
+    }
+    try {
+      await(Uni.join().all(builds).andFailFast().replaceWithVoid());
+    } catch (InvalidIndex e) {
+      throw TaskFailure.permanent("INVALID_INDEX", e.getMessage());
     }
     await(pool.query("ANALYZE " + table.staging()).execute());
+  }
+
+  /** A unique index the data violates. */
+  private static final class InvalidIndex extends RuntimeException {
+    InvalidIndex(String index, PgException e) {
+      super("unique index " + index + ": " + e.getErrorMessage(), e);
+    }
   }
 
   Stats stats(VectorTableSpec spec, GeoTableBuilder table) {
@@ -173,6 +193,13 @@ final class GeoTablePublisher {
                     + ident(index.publishedName())
                     + "; END IF; END $$");
           }
+          exec(c, GeoTableBuilder.dropJobConstantDefaults(target));
+          exec(
+              c,
+              "DELETE FROM "
+                  + GeoTableBuilder.LOADED_BATCHES
+                  + " WHERE staging_table = "
+                  + literal(spec.stagingTable()));
           exec(c, "COMMENT ON TABLE " + target + " IS " + literal(note));
           await(metadata.upsert(c, row));
           if (previous.isPresent()) {

@@ -49,6 +49,12 @@ final class StagingLoader {
     try (Statement s = c.createStatement()) {
       s.execute("SELECT pg_advisory_xact_lock(" + CREATE_LOCK + ")");
       s.execute("CREATE SCHEMA IF NOT EXISTS " + VectorTableSpec.STAGING_SCHEMA);
+      s.execute(
+          "CREATE TABLE IF NOT EXISTS "
+              + GeoTableBuilder.LOADED_BATCHES
+              + " (staging_table TEXT NOT NULL, batch_id TEXT NOT NULL, rows BIGINT NOT NULL,"
+              + " loaded_at TIMESTAMPTZ NOT NULL DEFAULT now(),"
+              + " PRIMARY KEY (staging_table, batch_id))");
       if (!exists(c, "to_regprocedure(?)", GeoTableBuilder.UPDATED_AT_FUNCTION)) {
         s.execute(GeoTableBuilder.updatedAtFunction());
       }
@@ -96,11 +102,25 @@ final class StagingLoader {
         lock.setString(1, "geo_staging.batch:" + batchId);
         lock.executeQuery().close();
       }
-      long deleted;
-      try (PreparedStatement del =
-          c.prepareStatement("DELETE FROM " + table.staging() + " WHERE \"etl_batch_id\" = ?")) {
-        del.setString(1, batchId);
-        deleted = del.executeUpdate();
+      // Only a batch an earlier attempt committed has rows to delete: the register says so, so
+      // a first load (nearly always) skips the scan, and the staging table needs no batch index.
+      boolean loadedBefore;
+      try (PreparedStatement forget =
+          c.prepareStatement(
+              "DELETE FROM "
+                  + GeoTableBuilder.LOADED_BATCHES
+                  + " WHERE staging_table = ? AND batch_id = ?")) {
+        forget.setString(1, table.stagingName());
+        forget.setString(2, batchId);
+        loadedBefore = forget.executeUpdate() > 0;
+      }
+      long deleted = 0;
+      if (loadedBefore) {
+        try (PreparedStatement del =
+            c.prepareStatement("DELETE FROM " + table.staging() + " WHERE \"etl_batch_id\" = ?")) {
+          del.setString(1, batchId);
+          deleted = del.executeUpdate();
+        }
       }
       copy = c.unwrap(PGConnection.class).getCopyAPI().copyIn(table.copyStatement());
       CopyIn sink = copy;
@@ -109,6 +129,16 @@ final class StagingLoader {
       copy = null;
       if (copied != sent) {
         throw new IllegalStateException("COPY loaded " + copied + " rows, the chunk has " + sent);
+      }
+      try (PreparedStatement remember =
+          c.prepareStatement(
+              "INSERT INTO "
+                  + GeoTableBuilder.LOADED_BATCHES
+                  + " (staging_table, batch_id, rows) VALUES (?, ?, ?)")) {
+        remember.setString(1, table.stagingName());
+        remember.setString(2, batchId);
+        remember.setLong(3, copied);
+        remember.executeUpdate();
       }
       c.commit();
       return new Loaded(deleted, copied);

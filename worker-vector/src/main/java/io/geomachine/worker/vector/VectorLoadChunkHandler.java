@@ -14,7 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.Arrays;
+import java.util.List;
 
 /**
  * process_vector stage 2 (fan-out, one task per chunk): COPY one chunk file from the temp container
@@ -56,19 +56,7 @@ final class VectorLoadChunkHandler implements TaskHandler {
           InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
         loader.ensureStaging(c, table, spec.stagingTable());
         StagingLoader.Loaded loaded =
-            loader.loadChunk(
-                c,
-                table,
-                chunk.batchId(),
-                Arrays.asList(
-                    spec.sourceFile(),
-                    spec.sourceFormat(),
-                    spec.sourceCrs(),
-                    spec.stacItem(),
-                    spec.stacCollection(),
-                    spec.jobId(),
-                    chunk.batchId()),
-                in);
+            loader.loadChunk(c, table, chunk.batchId(), List.of(chunk.batchId()), in);
         if (chunk.rows() > 0 && loaded.rows() != chunk.rows()) {
           throw TaskFailure.permanent(
               "CHUNK_INVALID",
