@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import io.geomachine.core.job.TaskIds;
+import io.geomachine.core.repository.NewStage;
 import io.geomachine.core.repository.TaskRepository;
 import io.geomachine.core.testing.EmbeddedArtemisResource;
 import io.geomachine.core.testing.TestDatabaseResource;
@@ -59,7 +60,7 @@ class CleanupApiTest {
     tasks
         .insertStage(
             pool,
-            new TaskRepository.NewStage(
+            new NewStage(
                 jobId,
                 "hello_world",
                 "hello_world_greeting",

@@ -19,6 +19,7 @@ import io.geomachine.core.job.HelloWorldJob;
 import io.geomachine.core.job.TaskIds;
 import io.geomachine.core.messaging.JobMessage;
 import io.geomachine.core.messaging.TaskMessage;
+import io.geomachine.core.repository.NewStage;
 import io.geomachine.core.repository.TaskRepository;
 import io.geomachine.core.task.HelloWorldHandlers;
 import io.geomachine.core.testing.EmbeddedArtemisResource;
@@ -275,7 +276,7 @@ class DeadLetterApiTest {
     new TaskRepository()
         .insertStage(
             pool,
-            new TaskRepository.NewStage(
+            new NewStage(
                 jobId,
                 HelloWorldJob.TYPE,
                 HelloWorldJob.GREETING_TASK,

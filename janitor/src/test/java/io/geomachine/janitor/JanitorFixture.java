@@ -18,6 +18,7 @@ import io.geomachine.core.model.JanitorRunType;
 import io.geomachine.core.model.JobStatus;
 import io.geomachine.core.repository.JanitorRunRepository;
 import io.geomachine.core.repository.JobRepository;
+import io.geomachine.core.repository.NewStage;
 import io.geomachine.core.repository.TaskRepository;
 import io.geomachine.core.testing.EmbeddedArtemisResource;
 import io.geomachine.core.testing.QueueReader;
@@ -92,8 +93,8 @@ public class JanitorFixture {
     for (TaskSpec s : specs) {
       ids.add(TaskIds.taskId(jobId, 1, s.index()));
     }
-    TaskRepository.NewStage stage =
-        new TaskRepository.NewStage(
+    NewStage stage =
+        new NewStage(
             jobId,
             HelloWorldJob.TYPE,
             HelloWorldJob.GREETING_TASK,

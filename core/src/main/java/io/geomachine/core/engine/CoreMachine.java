@@ -15,6 +15,7 @@ import io.geomachine.core.model.Job;
 import io.geomachine.core.model.JobStatus;
 import io.geomachine.core.model.TaskStatus;
 import io.geomachine.core.repository.JobRepository;
+import io.geomachine.core.repository.NewStage;
 import io.geomachine.core.repository.OutboxRepository;
 import io.geomachine.core.repository.TaskRepository;
 import io.smallrye.mutiny.Uni;
@@ -256,9 +257,8 @@ public final class CoreMachine {
       params.add(spec.parameters());
       messages.add(new TaskMessage(taskId, job.jobId(), sd.taskType(), stage).toJson());
     }
-    TaskRepository.NewStage newStage =
-        new TaskRepository.NewStage(
-            job.jobId(), job.jobType(), sd.taskType(), stage, ids, indexes, params);
+    NewStage newStage =
+        new NewStage(job.jobId(), job.jobType(), sd.taskType(), stage, ids, indexes, params);
     return tasks
         .insertStage(c, newStage)
         .chain(created -> outbox.enqueue(c, sd.queue().destination(), messages))

@@ -1,11 +1,11 @@
 package io.geomachine.core.engine;
 
 import io.geomachine.core.engine.DeadLetterOffice.Action;
+import io.geomachine.core.repository.ClaimedTask;
 import io.geomachine.core.repository.DeadLetterRepository.NewDeadLetter;
 import io.geomachine.core.repository.JobRepository;
 import io.geomachine.core.repository.OutboxRepository;
 import io.geomachine.core.repository.TaskRepository;
-import io.geomachine.core.repository.TaskRepository.ClaimedTask;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.SqlClient;
 

@@ -10,7 +10,7 @@ import io.geomachine.core.repository.JobRepository;
 import io.geomachine.core.repository.JobRepository.StuckJob;
 import io.geomachine.core.repository.OutboxRepository;
 import io.geomachine.core.repository.TaskRepository;
-import io.geomachine.core.repository.TaskRepository.WaitingTask;
+import io.geomachine.core.repository.WaitingTask;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

@@ -4,9 +4,10 @@ import io.geomachine.core.job.JobRegistry;
 import io.geomachine.core.job.RetryPolicy;
 import io.geomachine.core.messaging.Destination;
 import io.geomachine.core.messaging.TaskMessage;
+import io.geomachine.core.repository.ClaimedTask;
+import io.geomachine.core.repository.Finished;
 import io.geomachine.core.repository.OutboxRepository;
 import io.geomachine.core.repository.TaskRepository;
-import io.geomachine.core.repository.TaskRepository.ClaimedTask;
 import io.geomachine.core.repository.TaskRepository.Completion;
 import io.geomachine.core.task.TaskFailure;
 import io.geomachine.core.task.TaskHandler;
@@ -220,7 +221,7 @@ public final class TaskExecutor {
   private boolean complete(ClaimedTask task, JsonObject result, String error) {
     Completion done =
         completions.complete(
-            new TaskRepository.Finished(
+            new Finished(
                 task.taskId(), task.jobId(), task.stage(), result, error, lease.workerId()));
     if (!done.taskUpdated()) {
       LOG.warnf("task %s was no longer ours when it finished; result dropped", task.taskId());

@@ -2,10 +2,10 @@ package io.geomachine.core.engine;
 
 import io.geomachine.core.messaging.Destination;
 import io.geomachine.core.messaging.JobMessage;
+import io.geomachine.core.repository.Finished;
 import io.geomachine.core.repository.OutboxRepository;
 import io.geomachine.core.repository.TaskRepository;
 import io.geomachine.core.repository.TaskRepository.Completion;
-import io.geomachine.core.repository.TaskRepository.Finished;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import java.util.List;

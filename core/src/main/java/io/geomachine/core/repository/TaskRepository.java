@@ -21,27 +21,6 @@ public final class TaskRepository {
   /** Natural order of task indexes: "2" before "10". */
   static final String INDEX_ORDER = "length(task_index), task_index";
 
-  /** The tasks of one stage, to create. */
-  public record NewStage(
-      String jobId,
-      String jobType,
-      String taskType,
-      int stage,
-      List<String> taskIds,
-      List<String> taskIndexes,
-      List<JsonObject> parameters) {}
-
-  /** A task a worker has claimed. */
-  public record ClaimedTask(
-      String taskId,
-      String jobId,
-      String jobType,
-      String taskType,
-      int stage,
-      String taskIndex,
-      JsonObject parameters,
-      int retryCount) {}
-
   /** Result of {@code app.complete_task_and_check_stage}. */
   public record Completion(boolean taskUpdated, boolean lastTaskInStage, int remainingTasks) {}
 
@@ -251,10 +230,6 @@ public final class TaskRepository {
         .replaceWithVoid();
   }
 
-  /** A task waiting for a worker, with what it takes to send its message again. */
-  public record WaitingTask(
-      String taskId, String jobId, String jobType, String taskType, int stage) {}
-
   /**
    * Tasks of processing jobs still waiting to be claimed (queued, or a due retry) although their
    * message went to the broker more than {@code olderThanSeconds} ago: the message was probably
@@ -282,16 +257,6 @@ public final class TaskRepository {
                             r.getString("task_type"),
                             r.getInteger("stage"))));
   }
-
-  /** A running task whose worker stopped renewing its lease. */
-  public record ExpiredLease(
-      String taskId,
-      String jobId,
-      String jobType,
-      String taskType,
-      int stage,
-      int retryCount,
-      String workerId) {}
 
   /**
    * Processing tasks whose lease expired, locked for this transaction (SKIP LOCKED: janitor
@@ -332,10 +297,6 @@ public final class TaskRepository {
             Tuple.of(taskId, jobId, stage, result, error))
         .map(rs -> completion(rs.iterator().next()));
   }
-
-  /** One task's outcome, to complete in a batch. */
-  public record Finished(
-      String taskId, String jobId, int stage, JsonObject result, String error, String workerId) {}
 
   /**
    * Completes many tasks in one statement through {@code app.complete_task_and_check_stage}, in the

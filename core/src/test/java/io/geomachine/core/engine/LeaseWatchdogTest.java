@@ -22,7 +22,7 @@ import io.geomachine.core.messaging.JobMessage;
 import io.geomachine.core.messaging.TaskMessage;
 import io.geomachine.core.model.Job;
 import io.geomachine.core.model.JobStatus;
-import io.geomachine.core.repository.TaskRepository.ExpiredLease;
+import io.geomachine.core.repository.ExpiredLease;
 import io.geomachine.core.testing.Sql;
 import io.geomachine.core.testing.TestDatabase;
 import io.smallrye.mutiny.Uni;

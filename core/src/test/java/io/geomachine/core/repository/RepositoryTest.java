@@ -72,7 +72,7 @@ class RepositoryTest {
   void insertingAStageTwiceCreatesNothingNew() {
     String job = newJobId();
     Sql.insertJob(pool, job, "processing", 1, 1);
-    TaskRepository.NewStage stage = stage(job, 50);
+    NewStage stage = stage(job, 50);
     assertEquals(50, Sql.await(tasks.insertStage(pool, stage)));
     assertEquals(0, Sql.await(tasks.insertStage(pool, stage)));
     assertEquals(
@@ -83,7 +83,7 @@ class RepositoryTest {
   void resultsComeBackInNaturalIndexOrder() {
     String job = newJobId();
     Sql.insertJob(pool, job, "processing", 1, 2);
-    TaskRepository.NewStage stage = stage(job, 25);
+    NewStage stage = stage(job, 25);
     Sql.await(tasks.insertStage(pool, stage));
     Sql.update(pool, "UPDATE app.tasks SET status = 'processing' WHERE parent_job_id = $1", job);
     Sql.update(
@@ -113,7 +113,7 @@ class RepositoryTest {
     Sql.insertJob(pool, job, "processing", 1, 1);
     Sql.await(tasks.insertStage(pool, stage(job, 1)));
     String taskId = TaskIds.taskId(job, 1, "0");
-    TaskRepository.ClaimedTask claimed = Sql.await(tasks.claim(pool, taskId));
+    ClaimedTask claimed = Sql.await(tasks.claim(pool, taskId));
     assertEquals(taskId, claimed.taskId());
     assertEquals(0, claimed.parameters().getInteger("i"));
     assertNull(Sql.await(tasks.claim(pool, taskId)));
@@ -121,7 +121,7 @@ class RepositoryTest {
   }
 
   /** A stage of n tasks, inserted in shuffled order so that the database order is not natural. */
-  private static TaskRepository.NewStage stage(String job, int n) {
+  private static NewStage stage(String job, int n) {
     List<Integer> order = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       order.add(i);
@@ -135,6 +135,6 @@ class RepositoryTest {
       indexes.add(String.valueOf(i));
       params.add(new JsonObject().put("i", i));
     }
-    return new TaskRepository.NewStage(job, "hello_world", "t", 1, ids, indexes, params);
+    return new NewStage(job, "hello_world", "t", 1, ids, indexes, params);
   }
 }

@@ -17,6 +17,7 @@ import io.geomachine.core.model.Job;
 import io.geomachine.core.model.JobStatus;
 import io.geomachine.core.model.Task;
 import io.geomachine.core.repository.JobRepository;
+import io.geomachine.core.repository.NewStage;
 import io.geomachine.core.repository.TaskRepository;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -120,8 +121,7 @@ public final class WorkerHarness {
       List<String> ids,
       List<String> indexes,
       List<JsonObject> params) {
-    TaskRepository.NewStage newStage =
-        new TaskRepository.NewStage(jobId, jobType, taskType, stage, ids, indexes, params);
+    NewStage newStage = new NewStage(jobId, jobType, taskType, stage, ids, indexes, params);
     assertEquals(ids.size(), join(tasks.insertStage(pool, newStage)));
     return ids.stream().map(id -> new TaskMessage(id, jobId, taskType, stage)).toList();
   }
