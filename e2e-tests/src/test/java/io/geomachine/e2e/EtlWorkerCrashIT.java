@@ -144,7 +144,8 @@ class EtlWorkerCrashIT {
         0,
         Jobs.count(
             pool,
-            "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'geo_staging'"));
+            "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'geo_staging'"
+                + " AND table_name LIKE '\\_load\\_%'"));
     System.out.printf(
         "vector worker kill -9 during load (%d of %d loads done) -> job completed in %.1f s%n",
         completedAtKill, LOAD_TASKS, recoverySeconds);

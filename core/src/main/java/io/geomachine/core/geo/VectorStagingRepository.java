@@ -41,7 +41,9 @@ public final class VectorStagingRepository {
                 + " LEFT JOIN app.jobs j ON j.job_id = obj_description(t.oid, 'pg_class')"
                 + " WHERE n.nspname = '"
                 + SCHEMA
-                + "' AND t.relkind IN ('r', 'p') AND (j.job_id IS NULL OR (j.status::text IN "
+                + "' AND t.relkind IN ('r', 'p') AND obj_description(t.oid, 'pg_class') IS NOT NULL"
+                // only staging tables carry their job's id; the batch register does not
+                + " AND (j.job_id IS NULL OR (j.status::text IN "
                 + TERMINAL
                 + " AND j.updated_at < LOCALTIMESTAMP - make_interval(secs => $1)))"
                 + " ORDER BY j.updated_at NULLS FIRST, t.relname LIMIT $2")
