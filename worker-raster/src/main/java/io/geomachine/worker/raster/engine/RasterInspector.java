@@ -51,28 +51,7 @@ public final class RasterInspector {
     } else {
       Path sample = file.resolveSibling(label + ".sample.tif");
       try {
-        double scale = (double) SAMPLE_SIZE / Math.max(info.width(), info.height());
-        int w = Math.max(1, (int) Math.round(info.width() * scale));
-        int h = Math.max(1, (int) Math.round(info.height() * scale));
-        ProcessRunner.Result r =
-            gdal.run(
-                List.of(
-                    "gdal_translate",
-                    "-q",
-                    "-of",
-                    "GTiff",
-                    "-r",
-                    "near",
-                    "-outsize",
-                    String.valueOf(w),
-                    String.valueOf(h),
-                    file.toString(),
-                    sample.toString()));
-        if (!r.ok() || r.output().contains("ERROR ")) {
-          throw TaskFailure.permanent(
-              RasterCodes.FILE_UNREADABLE,
-              label + " could not be read: " + Gdal.firstError(r.output()));
-        }
+        writeSample(file, info, sample, label);
         stats = gdal.info(sample, label, statsOptions);
       } finally {
         deleteQuietly(sample);
@@ -282,6 +261,37 @@ public final class RasterInspector {
       Files.deleteIfExists(p);
     } catch (IOException ignored) {
       // in the task's work directory, which is deleted as a whole
+    }
+  }
+
+  /**
+   * Writes a nearest-neighbour copy of {@code source} at most {@value #SAMPLE_SIZE} pixels a side
+   * to {@code sample}: statistics from it cost one bounded read, whatever the source's size. A
+   * source GDAL cannot read is FILE_UNREADABLE.
+   */
+  void writeSample(Path source, RasterInfo info, Path sample, String label)
+      throws InterruptedException, TaskFailure {
+    double scale = Math.min(1.0, (double) SAMPLE_SIZE / Math.max(info.width(), info.height()));
+    int w = Math.max(1, (int) Math.round(info.width() * scale));
+    int h = Math.max(1, (int) Math.round(info.height() * scale));
+    ProcessRunner.Result r =
+        gdal.run(
+            List.of(
+                "gdal_translate",
+                "-q",
+                "-of",
+                "GTiff",
+                "-r",
+                "near",
+                "-outsize",
+                String.valueOf(w),
+                String.valueOf(h),
+                source.toString(),
+                sample.toString()));
+    if (!r.ok() || r.output().contains("ERROR ")) {
+      throw TaskFailure.permanent(
+          RasterCodes.FILE_UNREADABLE,
+          label + " could not be read: " + Gdal.firstError(r.output()));
     }
   }
 }

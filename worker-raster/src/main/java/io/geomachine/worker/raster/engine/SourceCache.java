@@ -27,7 +27,9 @@ public final class SourceCache {
   private final Duration keepUnused;
 
   private static final class Entry {
-    Path path;
+    /** Set once, by the task that downloaded the copy (under the entry's lock). */
+    volatile Path path;
+
     int users;
     long unusedSince = System.nanoTime();
   }
@@ -76,30 +78,40 @@ public final class SourceCache {
     }
   }
 
-  /** The local copy of a blob version, downloading it when this worker has none. */
+  /**
+   * The local copy of a blob version, downloading it when this worker has none. The first task of a
+   * source downloads it while the other tasks of that source wait for the copy; tasks of other
+   * sources are not held up by the download.
+   */
   public Lease acquire(String container, BlobEntry blob, Path dir, RasterSource source)
       throws TaskFailure {
     String key = container + "/" + blob.name() + "@" + blob.lastModified();
+    Entry e;
     synchronized (this) {
       evictUnused(key, 0);
-      Entry e = entries.computeIfAbsent(key, k -> new Entry());
+      e = entries.computeIfAbsent(key, k -> new Entry());
       e.users++;
-      if (e.path != null) {
-        return new Lease(key, e.path);
-      }
-      // downloading under the lock: other tasks of this source wait for the one copy
-      try {
-        Path target = dir.resolve(Integer.toHexString(key.hashCode()));
-        Files.createDirectories(target);
-        e.path = source.download(container, blob, target);
-        return new Lease(key, e.path);
-      } catch (IOException | TaskFailure | RuntimeException ex) {
-        entries.remove(key);
-        if (ex instanceof TaskFailure tf) {
-          throw tf;
+    }
+    synchronized (e) {
+      if (e.path == null) {
+        try {
+          Path target = dir.resolve(Integer.toHexString(key.hashCode()));
+          Files.createDirectories(target);
+          e.path = source.download(container, blob, target);
+        } catch (IOException | TaskFailure | RuntimeException ex) {
+          synchronized (this) {
+            // a task still waiting for this copy tries the download again itself
+            if (--e.users == 0) {
+              entries.remove(key, e);
+            }
+          }
+          if (ex instanceof TaskFailure tf) {
+            throw tf;
+          }
+          throw new TaskFailure("SOURCE_COPY_FAILED", "copying " + key + " failed: " + ex, true);
         }
-        throw new TaskFailure("SOURCE_COPY_FAILED", "copying " + key + " failed: " + ex, true);
       }
+      return new Lease(key, e.path);
     }
   }
 

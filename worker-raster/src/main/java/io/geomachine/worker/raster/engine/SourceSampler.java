@@ -1,9 +1,7 @@
 package io.geomachine.worker.raster.engine;
 
-import io.geomachine.core.process.ProcessRunner;
 import io.geomachine.core.task.TaskFailure;
 import java.nio.file.Path;
-import java.util.List;
 
 /**
  * Inspects a source wherever GDAL reads it (a /vsiaz/ path included): metadata from the source,
@@ -26,30 +24,8 @@ public final class SourceSampler {
     if (info.bands().stream().anyMatch(b -> GdalDataTypes.isComplex(b.dataType()))) {
       return info;
     }
-    double scale =
-        Math.min(1.0, (double) RasterInspector.SAMPLE_SIZE / Math.max(info.width(), info.height()));
-    int w = Math.max(1, (int) Math.round(info.width() * scale));
-    int h = Math.max(1, (int) Math.round(info.height() * scale));
     Path sample = workDir.resolve("sample.tif");
-    ProcessRunner.Result r =
-        gdal.run(
-            List.of(
-                "gdal_translate",
-                "-q",
-                "-of",
-                "GTiff",
-                "-r",
-                "near",
-                "-outsize",
-                String.valueOf(w),
-                String.valueOf(h),
-                source.toString(),
-                sample.toString()));
-    if (!r.ok() || r.output().contains("ERROR ")) {
-      throw TaskFailure.permanent(
-          RasterCodes.FILE_UNREADABLE,
-          label + " could not be read: " + Gdal.firstError(r.output()));
-    }
+    new RasterInspector(gdal).writeSample(source, info, sample, label);
     return RasterInspector.withStatistics(info, gdal.info(sample, label, "-stats", "-hist"));
   }
 }
