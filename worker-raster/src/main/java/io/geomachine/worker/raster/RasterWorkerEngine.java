@@ -75,7 +75,7 @@ public class RasterWorkerEngine {
         List.of(
             new HelloWorldHandlers.Greeting(),
             new BenchmarkNoopHandler(),
-            new ValidateRasterHandler(raster),
+            new ValidateRasterHandler(tiling),
             new CreateCogHandler(raster),
             new RasterStacItemHandler(raster),
             new RoutedRasterHandlers.Validate(tiling),

@@ -96,9 +96,10 @@ public final class CogWriter {
     }
     if (!r.ok() || !Files.isRegularFile(out)) {
       deleteQuietly(out);
-      throw TaskFailure.permanent(
+      throw Gdal.readFailure(
           RasterCodes.COG_CREATION_FAILED,
-          "creating the COG of " + source.getFileName() + " failed: " + r.describeFailure());
+          "creating the COG of " + source.getFileName() + " failed: " + r.describeFailure(),
+          r.output());
     }
     boolean warped = "gdalwarp".equals(cmd.get(0));
     return new Result(

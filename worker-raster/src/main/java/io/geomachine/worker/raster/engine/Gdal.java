@@ -118,6 +118,28 @@ public final class Gdal {
     return s.length() > 300 ? s.substring(0, 300) + "..." : s;
   }
 
+  /**
+   * A failed read as a task failure ({@code message} says what failed and why): retryable when
+   * GDAL's output says blob storage could not be reached or refused the request (the file may be
+   * fine), else permanent with {@code code}.
+   */
+  public static TaskFailure readFailure(String code, String message, String output) {
+    return isAccessProblem(output)
+        ? new TaskFailure(RasterCodes.STORAGE_READ_FAILED, message, true)
+        : TaskFailure.permanent(code, message);
+  }
+
+  /** GDAL's message for a failed HTTP request or authentication, not for a bad file. */
+  public static boolean isAccessProblem(String output) {
+    String m = output == null ? "" : output;
+    return m.contains("HTTP response code: 401")
+        || m.contains("HTTP response code: 403")
+        || m.contains("HTTP response code: 5")
+        || m.contains("curl error")
+        || m.contains("Could not resolve")
+        || m.contains("AZURE_");
+  }
+
   /** (raster-b) Where gdalinfo's output goes: next to a local file, else (a /vsiaz/ path) tmp. */
   private static Path localDirFor(Path file) {
     Path parent = file.toAbsolutePath().getParent();

@@ -15,5 +15,8 @@ public final class RasterCodes {
   public static final String COG_INVALID = "COG_INVALID";
   public static final String GDAL_TIMEOUT = "GDAL_TIMEOUT";
 
+  /** Blob storage failed while GDAL read a source (retried: the file itself may be fine). */
+  public static final String STORAGE_READ_FAILED = "STORAGE_READ_FAILED";
+
   private RasterCodes() {}
 }

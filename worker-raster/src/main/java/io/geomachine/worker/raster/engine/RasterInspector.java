@@ -28,11 +28,21 @@ public final class RasterInspector {
     this.gdal = gdal;
   }
 
-  /** Metadata and sampled statistics; FILE_UNREADABLE when GDAL cannot open or read the file. */
+  /** {@link #inspect(Path, Path)} of a local file, its sample written next to it. */
   public RasterInfo inspect(Path file) throws InterruptedException, TaskFailure {
-    String label = file.getFileName().toString();
-    JsonObject meta = gdal.info(file, label);
-    RasterInfo info = parse(meta, size(file));
+    return inspect(file, file.toAbsolutePath().getParent());
+  }
+
+  /**
+   * Metadata and sampled statistics of a source wherever GDAL reads it (a {@code /vsiaz/} path
+   * included), the sample written into {@code workDir}; FILE_UNREADABLE when GDAL cannot open or
+   * read it. Neither memory, local disk nor the bytes read grow with the source (see {@link
+   * #writeSample}).
+   */
+  public RasterInfo inspect(Path source, Path workDir) throws InterruptedException, TaskFailure {
+    String label = source.getFileName().toString();
+    JsonObject meta = gdal.info(source, label);
+    RasterInfo info = parse(meta, size(source));
     if (info.bands().isEmpty()) {
       throw TaskFailure.permanent(RasterCodes.FILE_UNREADABLE, label + " has no raster bands");
     }
@@ -47,11 +57,11 @@ public final class RasterInspector {
             : new String[] {"-stats"};
     JsonObject stats;
     if ((long) info.width() * info.height() <= (long) SAMPLE_SIZE * SAMPLE_SIZE) {
-      stats = gdal.info(file, label, statsOptions);
+      stats = gdal.info(source, label, statsOptions);
     } else {
-      Path sample = file.resolveSibling(label + ".sample.tif");
+      Path sample = workDir.resolve(label + ".sample.tif");
       try {
-        writeSample(file, info, sample, label);
+        writeSample(source, info, sample, label);
         stats = gdal.info(sample, label, statsOptions);
       } finally {
         deleteQuietly(sample);
@@ -265,33 +275,43 @@ public final class RasterInspector {
   }
 
   /**
-   * Writes a nearest-neighbour copy of {@code source} at most {@value #SAMPLE_SIZE} pixels a side
-   * to {@code sample}: statistics from it cost one bounded read, whatever the source's size. A
+   * Writes a sample of {@code source} at most {@value #SAMPLE_SIZE} pixels a side to {@code
+   * sample}: statistics from it cost one bounded read, whatever the source's size. A small source,
+   * or one with overviews, is decimated (nearest neighbour, so class values survive); decimating a
+   * big source without overviews would read every block of it, so its sample is a grid of
+   * full-resolution windows instead ({@link BlockSample}), which reads a few dozen blocks. Both
+   * include the image's last rows and columns, where a truncated file's missing blocks are. A
    * source GDAL cannot read is FILE_UNREADABLE.
    */
   void writeSample(Path source, RasterInfo info, Path sample, String label)
       throws InterruptedException, TaskFailure {
-    double scale = Math.min(1.0, (double) SAMPLE_SIZE / Math.max(info.width(), info.height()));
-    int w = Math.max(1, (int) Math.round(info.width() * scale));
-    int h = Math.max(1, (int) Math.round(info.height() * scale));
-    ProcessRunner.Result r =
-        gdal.run(
-            List.of(
-                "gdal_translate",
-                "-q",
-                "-of",
-                "GTiff",
-                "-r",
-                "near",
-                "-outsize",
-                String.valueOf(w),
-                String.valueOf(h),
-                source.toString(),
-                sample.toString()));
-    if (!r.ok() || r.output().contains("ERROR ")) {
-      throw TaskFailure.permanent(
-          RasterCodes.FILE_UNREADABLE,
-          label + " could not be read: " + Gdal.firstError(r.output()));
+    List<String> cmd = new ArrayList<>(List.of("gdal_translate", "-q", "-of", "GTiff"));
+    Path vrt = null;
+    if (BlockSample.worthIt(info, SAMPLE_SIZE)) {
+      vrt = sample.resolveSibling(label + ".sample.vrt");
+      BlockSample.write(source, info, SAMPLE_SIZE, vrt);
+      cmd.add(vrt.toString());
+    } else {
+      double scale = Math.min(1.0, (double) SAMPLE_SIZE / Math.max(info.width(), info.height()));
+      int w = Math.max(1, (int) Math.round(info.width() * scale));
+      int h = Math.max(1, (int) Math.round(info.height() * scale));
+      cmd.addAll(
+          List.of(
+              "-r", "near", "-outsize", String.valueOf(w), String.valueOf(h), source.toString()));
+    }
+    cmd.add(sample.toString());
+    try {
+      ProcessRunner.Result r = gdal.run(cmd);
+      if (!r.ok() || r.output().contains("ERROR ")) {
+        throw Gdal.readFailure(
+            RasterCodes.FILE_UNREADABLE,
+            label + " could not be read: " + Gdal.firstError(r.output()),
+            r.output());
+      }
+    } finally {
+      if (vrt != null) {
+        deleteQuietly(vrt);
+      }
     }
   }
 }

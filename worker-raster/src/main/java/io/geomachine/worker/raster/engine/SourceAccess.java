@@ -72,23 +72,12 @@ public final class SourceAccess {
         gdal.info(remote, container + "/" + entry.name());
         return new Opened(remote, "vsiaz", null);
       } catch (TaskFailure e) {
-        if (!looksLikeAccessProblem(e.getMessage())) {
+        if (!Gdal.isAccessProblem(e.getMessage())) {
           throw e;
         }
       }
     }
     SourceCache.Lease lease = cache.acquire(container, entry, cacheDir, source);
     return new Opened(lease.path(), "local_copy", lease);
-  }
-
-  /** GDAL's message for a failed HTTP request or authentication, not for a bad file. */
-  static boolean looksLikeAccessProblem(String message) {
-    String m = message == null ? "" : message;
-    return m.contains("HTTP response code: 401")
-        || m.contains("HTTP response code: 403")
-        || m.contains("HTTP response code: 5")
-        || m.contains("curl error")
-        || m.contains("Could not resolve")
-        || m.contains("AZURE_");
   }
 }

@@ -24,7 +24,7 @@ public final class RoutedRasterHandlers {
 
     public Validate(TilingContext ctx) {
       this.ctx = ctx;
-      this.single = new ValidateRasterHandler(ctx.raster());
+      this.single = new ValidateRasterHandler(ctx);
       this.tiled = new TilingSchemeHandler(ctx);
     }
 

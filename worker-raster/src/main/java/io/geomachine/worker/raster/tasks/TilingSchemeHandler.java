@@ -2,9 +2,6 @@ package io.geomachine.worker.raster.tasks;
 
 import static io.geomachine.core.job.raster.RasterParameters.BLOB_NAME;
 import static io.geomachine.core.job.raster.RasterParameters.CONTAINER_NAME;
-import static io.geomachine.core.job.raster.RasterParameters.INPUT_CRS;
-import static io.geomachine.core.job.raster.RasterParameters.RASTER_TYPE;
-import static io.geomachine.core.job.raster.RasterParameters.STRICT_MODE;
 
 import io.geomachine.core.job.raster.ProcessLargeRasterJob;
 import io.geomachine.core.job.raster.TileGrid;
@@ -19,7 +16,6 @@ import io.geomachine.worker.raster.engine.RasterInfo;
 import io.geomachine.worker.raster.engine.RasterInspector;
 import io.geomachine.worker.raster.engine.RasterValidation;
 import io.geomachine.worker.raster.engine.SourceAccess;
-import io.geomachine.worker.raster.engine.SourceSampler;
 import io.geomachine.worker.raster.engine.WorkDir;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -56,19 +52,10 @@ public final class TilingSchemeHandler implements TaskHandler {
     Gdal gdal = ctx.remoteGdal();
     try (WorkDir dir = ctx.raster().workDir(input.taskId());
         SourceAccess.Opened src = ctx.access().open(container, entry, ctx.cacheDir())) {
-      RasterInfo info = new SourceSampler(gdal).inspect(src.path(), dir.path());
-      RasterValidation.Outcome outcome =
-          new RasterValidation()
-              .validate(
-                  info,
-                  new RasterValidation.Request(
-                      container + "/" + blob,
-                      p.getString(INPUT_CRS),
-                      p.getString(RASTER_TYPE),
-                      p.getBoolean(STRICT_MODE, false)));
-      JsonObject validation =
-          ValidateRasterHandler.summary(
-              container, entry, info, outcome, ctx.raster().singleMaxBytes());
+      ValidateRasterHandler.Validated validated =
+          ValidateRasterHandler.validate(ctx, p, container, entry, src.path(), dir.path());
+      RasterInfo info = validated.info();
+      JsonObject validation = validated.summary();
       CogOptions options = CreateCogHandler.options(p, validation);
       JsonObject output = outputGrid(gdal, src.path(), info, options, dir.path());
       int tileSize = p.getInteger("tile_size", 0);

@@ -14,8 +14,8 @@ import io.geomachine.core.task.TaskInput;
 import io.geomachine.worker.raster.engine.RasterCodes;
 import io.geomachine.worker.raster.engine.RasterInfo;
 import io.geomachine.worker.raster.engine.RasterInspector;
-import io.geomachine.worker.raster.engine.RasterSource;
 import io.geomachine.worker.raster.engine.RasterValidation;
+import io.geomachine.worker.raster.engine.SourceAccess;
 import io.geomachine.worker.raster.engine.WorkDir;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
@@ -23,14 +23,17 @@ import java.nio.file.Path;
 /**
  * Inspects one source raster and validates it (validate_raster, and the first stage of
  * process_raster): CRS, bounds, size, bands, data type, nodata, detected type with evidence,
- * warnings. In process_raster a source above the single-file limit fails before it is downloaded.
+ * warnings. The source is read where it lies ({@link SourceAccess}: through {@code /vsiaz/}, a
+ * local copy only as the fallback), and only its metadata and a bounded sample are read, so
+ * validating costs the same for 5 MB and 1 GB. In process_raster_collection a member above the
+ * single-file limit fails here.
  */
 public final class ValidateRasterHandler implements TaskHandler {
   public static final String LARGE_JOB = "process_large_raster";
 
-  private final RasterTaskContext ctx;
+  private final TilingContext ctx;
 
-  public ValidateRasterHandler(RasterTaskContext ctx) {
+  public ValidateRasterHandler(TilingContext ctx) {
     this.ctx = ctx;
   }
 
@@ -44,12 +47,11 @@ public final class ValidateRasterHandler implements TaskHandler {
     JsonObject p = input.parameters();
     String container = p.getString(CONTAINER_NAME);
     String blob = p.getString(BLOB_NAME);
-    RasterSource source = new RasterSource(ctx.store());
-    BlobEntry entry = source.require(container, blob);
+    BlobEntry entry = ctx.source().require(container, blob);
+    long singleMax = ctx.raster().singleMaxBytes();
     // process_raster routes big sources to tiles before this task (RasterRouting); the guard is
     // for jobs that process each source as one COG, such as process_raster_collection's members.
-    if (p.getBoolean(RasterTasks.ENFORCE_SINGLE_LIMIT, false)
-        && entry.size() > ctx.singleMaxBytes()) {
+    if (p.getBoolean(RasterTasks.ENFORCE_SINGLE_LIMIT, false) && entry.size() > singleMax) {
       throw TaskFailure.permanent(
           RasterCodes.RASTER_TOO_LARGE_FOR_SINGLE,
           container
@@ -58,27 +60,39 @@ public final class ValidateRasterHandler implements TaskHandler {
               + " is "
               + entry.size()
               + " bytes, above the single-file limit of "
-              + ctx.singleMaxBytes()
+              + singleMax
               + " bytes (geomachine.worker.raster.single-max-bytes); size_bytes="
               + entry.size()
               + ", recommended_job: "
               + LARGE_JOB
               + " (submit it with the same container_name and blob_name)");
     }
-    try (WorkDir dir = ctx.workDir(input.taskId())) {
-      Path file = source.download(container, entry, dir.path());
-      RasterInfo info = new RasterInspector(ctx.gdal()).inspect(file);
-      RasterValidation.Outcome outcome =
-          new RasterValidation()
-              .validate(
-                  info,
-                  new RasterValidation.Request(
-                      container + "/" + blob,
-                      p.getString(INPUT_CRS),
-                      p.getString(RASTER_TYPE),
-                      p.getBoolean(STRICT_MODE, false)));
-      return summary(container, entry, info, outcome, ctx.singleMaxBytes());
+    try (WorkDir dir = ctx.raster().workDir(input.taskId());
+        SourceAccess.Opened src = ctx.access().open(container, entry, ctx.cacheDir())) {
+      Validated v = validate(ctx, p, container, entry, src.path(), dir.path());
+      return v.summary().put("read_mode", src.mode());
     }
+  }
+
+  /** A source's inspection, its validation outcome, and the summary tasks report. */
+  record Validated(RasterInfo info, RasterValidation.Outcome outcome, JsonObject summary) {}
+
+  /** Inspects the opened source and validates it against the job's parameters. */
+  static Validated validate(
+      TilingContext ctx, JsonObject p, String container, BlobEntry entry, Path source, Path dir)
+      throws InterruptedException, TaskFailure {
+    RasterInfo info = new RasterInspector(ctx.remoteGdal()).inspect(source, dir);
+    RasterValidation.Outcome outcome =
+        new RasterValidation()
+            .validate(
+                info,
+                new RasterValidation.Request(
+                    container + "/" + entry.name(),
+                    p.getString(INPUT_CRS),
+                    p.getString(RASTER_TYPE),
+                    p.getBoolean(STRICT_MODE, false)));
+    return new Validated(
+        info, outcome, summary(container, entry, info, outcome, ctx.raster().singleMaxBytes()));
   }
 
   static JsonObject summary(

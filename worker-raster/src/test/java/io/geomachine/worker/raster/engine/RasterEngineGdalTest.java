@@ -75,6 +75,26 @@ class RasterEngineGdalTest {
   }
 
   @Test
+  void aBigSourceWithoutOverviewsIsSampledByBlocksAndStillRepresented() throws Exception {
+    Path big = rasters.bigWithoutOverviews("big_blocks");
+    RasterInfo meta = inspector.metadata(big);
+    assertTrue(BlockSample.worthIt(meta, RasterInspector.SAMPLE_SIZE), "4608^2, no overviews");
+    RasterInfo sampled = inspector.inspect(big);
+    BandInfo full =
+        RasterInspector.withStatistics(meta, gdal.info(big, "full", "-stats")).bands().get(0);
+    BandInfo band = sampled.bands().get(0);
+    assertEquals(full.mean(), band.mean(), 8.0, "the block sample's mean is near the image's");
+    assertTrue(band.minimum() <= 5 && band.maximum() >= 250, band.toJson().encode());
+    assertTrue(band.distinctValues() > 200, "windows spread over the image see most values");
+
+    // the last tiles are missing: the sample's bottom-right window reads them and fails
+    Path cut = rasters.cutAt(big, 0.6, "big_cut");
+    TaskFailure f = assertThrows(TaskFailure.class, () -> inspector.inspect(cut));
+    assertEquals(RasterCodes.FILE_UNREADABLE, f.code(), f.getMessage());
+    assertFalse(f.retryable());
+  }
+
+  @Test
   void rgbBecomesAValidJpegCogReprojectedToWgs84WithOverviews() throws Exception {
     Path src = rasters.rgbUtm("rgb_cog");
     RasterInfo info = inspector.inspect(src);

@@ -180,6 +180,47 @@ public final class TestRasters {
     return out;
   }
 
+  /**
+   * 1-band 8-bit, 4608x4608, tiled 256x256 without overviews, EPSG:4326, values 1..255 in a
+   * repeating pattern: big enough that inspection samples it by blocks.
+   */
+  public Path bigWithoutOverviews(String name) {
+    Path small = grid(name + "_small", 512, 512, (x, y) -> 1 + (x * 3 + y * 5) % 255);
+    return translate(
+        small,
+        name,
+        "-ot",
+        "Byte",
+        "-outsize",
+        "4608",
+        "4608",
+        "-r",
+        "near",
+        "-a_srs",
+        "EPSG:4326",
+        "-a_ullr",
+        "10",
+        "50",
+        "11",
+        "49",
+        "-co",
+        "TILED=YES",
+        "-co",
+        "COMPRESS=DEFLATE");
+  }
+
+  /** {@code file}'s first {@code fraction} of bytes (its last tiles missing) as a new file. */
+  public Path cutAt(Path file, double fraction, String name) {
+    try {
+      byte[] bytes = Files.readAllBytes(file);
+      Path out = dir.resolve(name + ".tif");
+      Files.write(out, java.util.Arrays.copyOf(bytes, (int) (bytes.length * fraction)));
+      return out;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   /** A tiled GeoTIFF cut off after its header: GDAL opens it but cannot read its pixels. */
   public Path truncated(String name) {
     Path whole = translate(demFloat32(name + "_whole"), name + "_tiled", "-co", "TILED=YES");

@@ -69,7 +69,7 @@ final class MultiFileFixture {
         TilingContext.create(raster, AdminTestSupport.blobSettings(), tileBudget, 64, remoteFirst);
     List<TaskHandler> handlers =
         List.of(
-            new ValidateRasterHandler(raster),
+            new ValidateRasterHandler(tiling),
             new CreateCogHandler(raster),
             new RasterStacItemHandler(raster),
             new RoutedRasterHandlers.Validate(tiling),

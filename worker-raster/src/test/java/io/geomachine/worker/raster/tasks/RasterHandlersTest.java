@@ -76,6 +76,11 @@ class RasterHandlersTest {
     return blob;
   }
 
+  /** The handlers' context that reads sources through /vsiaz/ (as the worker does). */
+  static TilingContext tiling(RasterTaskContext raster) {
+    return TilingContext.create(raster, AdminTestSupport.blobSettings(), 64L << 20, 64, true);
+  }
+
   static JsonObject params(String blob, JsonObject extra) {
     JsonObject raw =
         new JsonObject().put("container_name", BRONZE).put("blob_name", blob).mergeIn(extra);
@@ -89,7 +94,7 @@ class RasterHandlersTest {
   /** The three stages of process_raster, each handler fed as the planner feeds it. */
   static JsonObject process(String jobId, JsonObject params) throws Exception {
     JsonObject validation =
-        new ValidateRasterHandler(ctx)
+        new ValidateRasterHandler(tiling(ctx))
             .handle(input(jobId, 1, params.copy().put(RasterTasks.ENFORCE_SINGLE_LIMIT, true)));
     JsonObject cog =
         new CreateCogHandler(ctx)
@@ -277,7 +282,7 @@ class RasterHandlersTest {
         assertThrows(
             TaskFailure.class,
             () ->
-                new ValidateRasterHandler(small)
+                new ValidateRasterHandler(tiling(small))
                     .handle(
                         input(
                             "job-big-" + RUN,
@@ -289,7 +294,7 @@ class RasterHandlersTest {
         tooLarge.getMessage().contains("recommended_job: process_large_raster"),
         tooLarge.getMessage());
     JsonObject plainValidation =
-        new ValidateRasterHandler(small)
+        new ValidateRasterHandler(tiling(small))
             .handle(input("job-big-v-" + RUN, 1, params(big, new JsonObject())));
     assertEquals("process_large_raster", plainValidation.getString("recommended_job"));
     assertEquals(
