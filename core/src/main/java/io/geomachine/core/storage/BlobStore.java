@@ -1,6 +1,8 @@
 package io.geomachine.core.storage;
 
+import com.azure.core.credential.AccessToken;
 import com.azure.core.credential.TokenCredential;
+import com.azure.core.credential.TokenRequestContext;
 import com.azure.core.util.BinaryData;
 import com.azure.core.util.Context;
 import com.azure.identity.DefaultAzureCredentialBuilder;
@@ -28,6 +30,7 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -52,13 +55,27 @@ public final class BlobStore {
 
   private static final Duration TIMEOUT = Duration.ofMinutes(10);
 
-  private final BlobServiceClient client;
+  /** The scope of an Entra ID token for Azure Storage. */
+  static final String STORAGE_SCOPE = "https://storage.azure.com/.default";
 
-  private BlobStore(BlobServiceClient client) {
+  /** A token is renewed this long before it expires, so a tool never starts with a stale one. */
+  static final Duration TOKEN_MARGIN = Duration.ofMinutes(5);
+
+  private final BlobServiceClient client;
+  private final TokenCredential credential;
+  private volatile AccessToken token;
+
+  private BlobStore(BlobServiceClient client, TokenCredential credential) {
     this.client = client;
+    this.credential = credential;
   }
 
   public static BlobStore connect(BlobSettings settings) {
+    return connect(settings, settings.usesEntraId() ? credential(settings) : null);
+  }
+
+  /** {@link #connect(BlobSettings)} with this Entra ID credential (tests; other identities). */
+  public static BlobStore connect(BlobSettings settings, TokenCredential credential) {
     BlobServiceClientBuilder builder =
         new BlobServiceClientBuilder()
             .serviceVersion(SERVICE_VERSION)
@@ -71,13 +88,36 @@ public final class BlobStore {
                     Duration.ofSeconds(4),
                     null));
     if (settings.usesEntraId()) {
-      builder.endpoint(settings.endpoint()).credential(credential(settings));
+      builder.endpoint(settings.endpoint()).credential(credential);
     } else if (settings.connectionString() != null && !settings.connectionString().isBlank()) {
       builder.connectionString(settings.connectionString());
     } else {
       throw new IllegalArgumentException("blob storage needs an endpoint or a connection string");
     }
-    return new BlobStore(builder.buildClient());
+    return new BlobStore(builder.buildClient(), settings.usesEntraId() ? credential : null);
+  }
+
+  /**
+   * A current Entra ID access token for Azure Storage, for tools that read blob storage themselves
+   * (GDAL's {@code /vsiaz/} takes it as {@code AZURE_STORAGE_ACCESS_TOKEN}); renewed through the
+   * store's credential (managed identity, user-assigned or not, workload identity, ...) before it
+   * expires. Empty when the store authenticates with a connection string.
+   */
+  public Optional<String> accessToken() {
+    if (credential == null) {
+      return Optional.empty();
+    }
+    AccessToken current = token;
+    if (current == null
+        || current.getExpiresAt().minus(TOKEN_MARGIN).isBefore(OffsetDateTime.now())) {
+      try {
+        current = credential.getTokenSync(new TokenRequestContext().addScopes(STORAGE_SCOPE));
+      } catch (RuntimeException e) {
+        throw unavailable("no Entra ID token for blob storage: " + e.getMessage(), e);
+      }
+      token = current;
+    }
+    return Optional.of(current.getToken());
   }
 
   private static TokenCredential credential(BlobSettings settings) {

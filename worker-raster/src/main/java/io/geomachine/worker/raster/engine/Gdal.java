@@ -9,8 +9,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * Runs GDAL's command-line tools with a timeout. Auxiliary {@code .aux.xml} files are never written
@@ -22,14 +24,16 @@ public final class Gdal {
 
   private final Duration timeout;
   private final Map<String, String> env;
+  private final Supplier<Map<String, String>> perRunEnv;
 
   public Gdal(Duration timeout) {
-    this(timeout, ENV);
+    this(timeout, ENV, Map::of);
   }
 
-  private Gdal(Duration timeout, Map<String, String> env) {
+  private Gdal(Duration timeout, Map<String, String> env, Supplier<Map<String, String>> perRunEnv) {
     this.timeout = timeout;
     this.env = env;
+    this.perRunEnv = perRunEnv;
   }
 
   /**
@@ -37,9 +41,28 @@ public final class Gdal {
    * needs to read a source straight from blob storage.
    */
   public Gdal withEnv(Map<String, String> extra) {
-    Map<String, String> all = new java.util.HashMap<>(env);
+    Map<String, String> all = new HashMap<>(env);
     all.putAll(extra);
-    return new Gdal(timeout, Map.copyOf(all));
+    return new Gdal(timeout, Map.copyOf(all), perRunEnv);
+  }
+
+  /**
+   * The same tools with environment computed for every run, e.g. an access token that expires: each
+   * tool starts with the value current at its start.
+   */
+  public Gdal withPerRunEnv(Supplier<Map<String, String>> extra) {
+    return new Gdal(timeout, env, extra);
+  }
+
+  /** The environment of a tool started now. */
+  Map<String, String> env() {
+    Map<String, String> now = perRunEnv.get();
+    if (now.isEmpty()) {
+      return env;
+    }
+    Map<String, String> all = new HashMap<>(env);
+    all.putAll(now);
+    return all;
   }
 
   public Duration timeout() {
@@ -50,7 +73,7 @@ public final class Gdal {
   public ProcessRunner.Result run(List<String> command) throws InterruptedException, TaskFailure {
     ProcessRunner.Result r;
     try {
-      r = ProcessRunner.run(command, env, timeout, null);
+      r = ProcessRunner.run(command, env(), timeout, null);
     } catch (IOException e) {
       throw new TaskFailure(
           "GDAL_UNAVAILABLE", "cannot run " + command.get(0) + ": " + e.getMessage(), true);
@@ -77,7 +100,7 @@ public final class Gdal {
       json = Files.createTempFile(localDirFor(file), "gdalinfo-", ".json");
       ProcessRunner.Result r;
       try {
-        r = ProcessRunner.run(cmd, env, timeout, json);
+        r = ProcessRunner.run(cmd, env(), timeout, json);
       } catch (IOException e) {
         throw new TaskFailure("GDAL_UNAVAILABLE", "cannot run gdalinfo: " + e.getMessage(), true);
       }

@@ -2,6 +2,7 @@ package io.geomachine.worker.raster.engine;
 
 import io.geomachine.core.storage.BlobEntry;
 import io.geomachine.core.storage.BlobSettings;
+import io.geomachine.core.storage.BlobStore;
 import io.geomachine.core.task.TaskFailure;
 import java.net.URI;
 import java.nio.file.Path;
@@ -31,11 +32,15 @@ public final class SourceAccess {
     this.remoteFirst = remoteFirst;
   }
 
-  /** The environment that lets GDAL's /vsiaz/ read the same storage account as the BlobStore. */
+  /**
+   * The environment that lets GDAL's /vsiaz/ read the same storage account as the BlobStore. With
+   * Entra ID, GDAL gets the account here and a current access token per run ({@link #tokenEnv}):
+   * GDAL 3.6 can only reach the VM instance metadata service itself, which neither a user-assigned
+   * identity nor Container Apps' identity endpoint can use.
+   */
   public static Map<String, String> azureEnv(BlobSettings settings) {
     Map<String, String> env = new HashMap<>();
     if (settings.endpoint() != null && !settings.endpoint().isBlank()) {
-      // Entra ID: GDAL authenticates with the managed identity (Azure instance metadata service)
       String host = URI.create(settings.endpoint()).getHost();
       env.put("AZURE_STORAGE_ACCOUNT", host.substring(0, host.indexOf('.')));
     } else if (settings.connectionString() != null) {
@@ -44,6 +49,14 @@ public final class SourceAccess {
     env.put("GDAL_HTTP_MAX_RETRY", "4");
     env.put("GDAL_HTTP_RETRY_DELAY", "1");
     return env;
+  }
+
+  /** The per-run part of GDAL's environment: the store's current Entra ID token, if it uses one. */
+  public static Map<String, String> tokenEnv(BlobStore store) {
+    return store
+        .accessToken()
+        .map(token -> Map.of("AZURE_STORAGE_ACCESS_TOKEN", token))
+        .orElse(Map.of());
   }
 
   public static Path vsiPath(String container, String blob) {

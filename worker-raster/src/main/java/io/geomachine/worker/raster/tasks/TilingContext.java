@@ -40,7 +40,8 @@ public record TilingContext(
       boolean remoteFirst) {
     Map<String, String> env = new HashMap<>(SourceAccess.azureEnv(storage));
     env.put("GDAL_CACHEMAX", String.valueOf(gdalCacheMb));
-    Gdal remote = raster.gdal().withEnv(env);
+    Gdal remote =
+        raster.gdal().withEnv(env).withPerRunEnv(() -> SourceAccess.tokenEnv(raster.store()));
     SourceAccess access =
         new SourceAccess(
             remote,
