@@ -45,5 +45,15 @@ public interface VectorWorkerConfig {
      */
     @WithDefault("http://127.0.0.1:8090")
     String featuresBaseUrl();
+
+    /**
+     * How many ogr2ogr processes prepare runs at once on a source it can split at record boundaries
+     * (CSV, GeoJSONSeq); default: the available processors. 1 never splits.
+     */
+    Optional<Integer> prepareParallelism();
+
+    /** Sources smaller than this (bytes) are converted in one pass; default 8 MiB. */
+    @WithDefault("8388608")
+    long prepareSplitMinBytes();
   }
 }
