@@ -181,6 +181,7 @@ final class GeoTablePublisher {
                     + " RENAME TO "
                     + ident(spec.targetTable()));
           }
+          exec(c, table.addPrimaryKey(target));
           for (GeoTableBuilder.IndexDef index : table.indexes()) {
             // A name another relation in geo already uses keeps the (unique) staging name.
             exec(
