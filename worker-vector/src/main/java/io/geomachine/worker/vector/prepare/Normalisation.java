@@ -83,6 +83,8 @@ public record Normalisation(
       c.addAll(List.of("-oo", option));
     }
     c.addAll(List.of("--config", "PG_USE_COPY", "YES"));
+    // a shapefile without its .shx index: GDAL rebuilds it from the .shp
+    c.addAll(List.of("--config", "SHAPE_RESTORE_SHX", "YES"));
     for (String lco :
         List.of(
             "CREATE_TABLE=OFF",
