@@ -102,13 +102,13 @@ final class SourceSplit {
     }
     long lines = Math.max(1, count(head, (byte) '\n') - (dataStart > 0 ? 1 : 0));
     double perRecord = Math.max(1.0, (double) (head.length - dataStart) / lines);
-    long estimatedChunks =
-        (long) Math.ceil((size - dataStart) / perRecord / Math.max(1, chunkSize));
-    int parts = (int) Math.min(parallelism, estimatedChunks);
+    double estimatedChunks = (size - dataStart) / perRecord / Math.max(1, chunkSize);
+    int parts = (int) Math.min(parallelism, Math.round(estimatedChunks));
     if (parts < 2) {
       return null;
     }
-    int chunksPerPart = (int) Math.ceil((double) estimatedChunks / parts);
+    // rounded, not ceiled: an estimate a little above a whole number must not leave a part empty
+    int chunksPerPart = (int) Math.max(1, Math.round(estimatedChunks / parts));
     long recordsPerPart = (long) chunksPerPart * chunkSize;
     List<Path> files =
         write(file, dataStart, prologue, recordsPerPart, parts, csvt != null, workDir);
