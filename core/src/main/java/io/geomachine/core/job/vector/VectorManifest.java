@@ -146,9 +146,9 @@ public record VectorManifest(
     return prefix(jobId) + "manifest.json";
   }
 
-  /** A chunk's blob name: {@code vector_chunks/{job}/chunk_000042.tsv}. */
+  /** A chunk's blob name: {@code vector_chunks/{job}/chunk_000042.tsv.gz} (gzip-compressed). */
   public static String chunkBlobName(String jobId, int index) {
-    return prefix(jobId) + String.format("chunk_%06d.tsv", index);
+    return prefix(jobId) + String.format("chunk_%06d.tsv.gz", index);
   }
 
   public static String batchId(String jobId, int index) {

@@ -105,8 +105,8 @@ class PrepareSplitTest {
       assertEquals(b.jobId() + ":" + i, cb.batchId());
       assertEquals(ca.rows(), cb.rows());
       assertArrayEquals(
-          h.store.downloadBytes(PrepareHarness.TEMP, ca.blob()),
-          h.store.downloadBytes(PrepareHarness.TEMP, cb.blob()),
+          Chunks.bytes(h.store, PrepareHarness.TEMP, ca.blob()),
+          Chunks.bytes(h.store, PrepareHarness.TEMP, cb.blob()),
           "chunk " + i);
     }
     return split.getInteger("conversion_parts");
