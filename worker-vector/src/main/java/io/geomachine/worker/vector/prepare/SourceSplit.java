@@ -100,6 +100,65 @@ final class SourceSplit {
     } else {
       return null;
     }
+    return cut(
+        file,
+        size,
+        head,
+        dataStart,
+        prologue,
+        options,
+        csvt,
+        nullRows,
+        parallelism,
+        chunkSize,
+        workDir);
+  }
+
+  /**
+   * A GeoJSONSeq source cut into parts as they are (no schema feature), for probing the parts at
+   * once; null when it is not split. Only usable as is when every part probes the same.
+   */
+  static Plan rawGeoJsonSeq(
+      SourceFiles.LocalSource source, int parallelism, long minBytes, int chunkSize, Path workDir)
+      throws IOException {
+    Path file = source.dataset();
+    long size = Files.size(file);
+    if (source.format() != SourceFormat.GEOJSONSEQ
+        || parallelism < 2
+        || size < Math.max(minBytes, 1)) {
+      return null;
+    }
+    byte[] head = readHead(file);
+    if (head.length == 0 || head[0] != '{') {
+      return null;
+    }
+    return cut(
+        file,
+        size,
+        head,
+        0,
+        new byte[0],
+        source.openOptions(),
+        null,
+        0,
+        parallelism,
+        chunkSize,
+        workDir);
+  }
+
+  private static Plan cut(
+      Path file,
+      long size,
+      byte[] head,
+      long dataStart,
+      byte[] prologue,
+      List<String> options,
+      String csvt,
+      int nullRows,
+      int parallelism,
+      int chunkSize,
+      Path workDir)
+      throws IOException {
     long lines = Math.max(1, count(head, (byte) '\n') - (dataStart > 0 ? 1 : 0));
     double perRecord = Math.max(1.0, (double) (head.length - dataStart) / lines);
     double estimatedChunks = (size - dataStart) / perRecord / Math.max(1, chunkSize);

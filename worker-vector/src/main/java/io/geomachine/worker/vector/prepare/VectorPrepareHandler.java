@@ -100,7 +100,9 @@ public final class VectorPrepareHandler implements TaskHandler {
       JsonObject converter = p.getJsonObject("converter_params", new JsonObject());
       SourceFiles.LocalSource source =
           SourceFiles.fetch(store, container, blob, format, converter, dir);
-      LayerProbe probe = probe(source, converter, dir, display);
+      int chunkSize = p.getInteger("chunk_size", ProcessVectorJob.DEFAULT_CHUNK_SIZE);
+      Probed probed = probeSource(source, converter, chunkSize, dir, display);
+      LayerProbe probe = probed.probe();
       if (!probe.hasFeatures()) {
         throw TaskFailure.permanent(
             "EMPTY_LAYER", display + ": layer '" + probe.layer() + "' has no features");
@@ -149,10 +151,9 @@ public final class VectorPrepareHandler implements TaskHandler {
       for (int i = 0; i < columns.size(); i++) {
         dateLike[i + 1] = PgTypes.isDateLike(columns.get(i).pgType());
       }
-      int chunkSize = p.getInteger("chunk_size", ProcessVectorJob.DEFAULT_CHUNK_SIZE);
       List<VectorManifest.Chunk> chunks = new ArrayList<>();
       Converted converted =
-          convert(source, probe, normalisation, dateLike, chunkSize, jobId, dir, display, chunks);
+          convert(source, probed, normalisation, dateLike, chunkSize, jobId, dir, display, chunks);
       CopyChunker.Result split = converted.rows();
       if (split.rows() == 0) {
         throw TaskFailure.permanent(
@@ -196,7 +197,8 @@ public final class VectorPrepareHandler implements TaskHandler {
           "application/json");
       return new JsonObject()
           .put("manifest", manifest.toJson())
-          .put("conversion_parts", converted.parts());
+          .put("conversion_parts", converted.parts())
+          .put("probed_in_parts", probed.parts() != null);
     } catch (Exception e) {
       if (wroteChunks) {
         try {
@@ -220,7 +222,7 @@ public final class VectorPrepareHandler implements TaskHandler {
 
   private Converted convert(
       SourceFiles.LocalSource source,
-      LayerProbe probe,
+      Probed probed,
       Normalisation normalisation,
       boolean[] dateLike,
       int chunkSize,
@@ -230,7 +232,9 @@ public final class VectorPrepareHandler implements TaskHandler {
       List<VectorManifest.Chunk> chunks)
       throws Exception {
     SourceSplit.Plan plan =
-        SourceSplit.plan(source, probe, parallelism, splitMinBytes, chunkSize, dir);
+        probed.parts() != null
+            ? probed.parts()
+            : SourceSplit.plan(source, probed.probe(), parallelism, splitMinBytes, chunkSize, dir);
     if (plan != null) {
       try (ChunkUploads uploads = new ChunkUploads(store, tempContainer, jobId)) {
         try {
@@ -267,6 +271,25 @@ public final class VectorPrepareHandler implements TaskHandler {
       chunks.addAll(uploads.finish());
       return new Converted(outcome.value(), 1);
     }
+  }
+
+  /** The layer's probe, and the parts when the source was probed in parts that all agree. */
+  private record Probed(LayerProbe probe, SourceSplit.Plan parts) {}
+
+  private Probed probeSource(
+      SourceFiles.LocalSource source, JsonObject converter, int chunkSize, Path dir, String display)
+      throws Exception {
+    SourceSplit.Plan raw =
+        SourceSplit.rawGeoJsonSeq(
+            source, parallelism, splitMinBytes, chunkSize, dir.resolve("probed-parts"));
+    if (raw != null) {
+      LayerProbe agreed = PartProbes.agreed(raw, converter.getString("layer_name"), display);
+      if (agreed != null) {
+        return new Probed(agreed, raw);
+      }
+      deleteTree(dir.resolve("probed-parts"));
+    }
+    return new Probed(probe(source, converter, dir, display), null);
   }
 
   private static LayerProbe probe(

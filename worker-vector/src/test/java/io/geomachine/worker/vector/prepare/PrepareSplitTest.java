@@ -57,6 +57,11 @@ class PrepareSplitTest {
    * as an integer. The first {@code nullGeometries} features have no geometry.
    */
   private static Path geoJsonSeq(String name, int nullGeometries) throws Exception {
+    return geoJsonSeq(name, nullGeometries, true);
+  }
+
+  /** As above; without {@code uneven}, no {@code late} and {@code num} always an integer. */
+  private static Path geoJsonSeq(String name, int nullGeometries, boolean uneven) throws Exception {
     StringBuilder b = new StringBuilder();
     for (int i = 0; i < ROWS; i++) {
       double x = -100 + (i % 100) * 0.5;
@@ -69,8 +74,8 @@ class PrepareSplitTest {
                   .formatted(x, y, x + 0.2, y, x + 0.2, y + 0.2, x, y + 0.2, x, y);
       JsonObject properties =
           new JsonObject().put("id", i).put("kind", "k" + i % 10).put("flag", i % 3 == 0);
-      properties.put("num", i < 900 ? (Object) i : (Object) (i + 0.5));
-      if (i >= 950) {
+      properties.put("num", i < 900 || !uneven ? (Object) i : (Object) (i + 0.5));
+      if (i >= 950 && uneven) {
         properties.put("late", "l" + i);
       }
       String geometry =
@@ -86,6 +91,11 @@ class PrepareSplitTest {
 
   /** Prepares with one pass and with {@code parallelism} parts; asserts the same output. */
   private static int samePrepare(JsonObject params, int parallelism) throws Exception {
+    return samePrepareResult(params, parallelism).getInteger("conversion_parts");
+  }
+
+  /** As {@link #samePrepare}; the split run's task result. */
+  private static JsonObject samePrepareResult(JsonObject params, int parallelism) throws Exception {
     JsonObject serial = h.run(h.splitting(1), params);
     JsonObject split = h.run(h.splitting(parallelism), params);
     assertEquals(1, serial.getInteger("conversion_parts"));
@@ -109,7 +119,15 @@ class PrepareSplitTest {
           Chunks.bytes(h.store, PrepareHarness.TEMP, cb.blob()),
           "chunk " + i);
     }
-    return split.getInteger("conversion_parts");
+    assertEquals(a, withJob(b, a.jobId()), "the manifests differ beyond the job id");
+    return split;
+  }
+
+  /** {@code m} as if made by job {@code jobId} (ids, staging table, chunk names, batch ids). */
+  private static VectorManifest withJob(VectorManifest m, String jobId) {
+    JsonObject j = m.toJson().encode().replace(m.jobId(), jobId).transform(JsonObject::new);
+    j.put("staging_table", VectorManifest.stagingTableName(jobId));
+    return VectorManifest.fromJson(j);
   }
 
   @Test
@@ -136,7 +154,9 @@ class PrepareSplitTest {
   void aSplitGeoJsonSeqGivesTheChunksOfOnePass() throws Exception {
     String blob = h.upload(geoJsonSeq("polygons.geojsonl", 0));
     JsonObject params = h.params(blob, new JsonObject().put("chunk_size", 100));
-    assertEquals(2, samePrepare(params, 2));
+    JsonObject split = samePrepareResult(params, 2);
+    assertEquals(2, split.getInteger("conversion_parts"));
+    assertEquals(false, split.getBoolean("probed_in_parts"), "the parts' schemas differ");
     VectorManifest m = h.prepare(params);
     assertEquals(ROWS, m.featureCount());
     assertEquals(0, m.droppedNullGeometries());
@@ -144,6 +164,20 @@ class PrepareSplitTest {
     assertEquals(
         List.of("id", "kind", "flag", "num", "late"),
         m.columns().stream().map(VectorManifest.Column::name).toList());
+  }
+
+  @Test
+  void partsWithTheSameSchemaAreProbedAtOnce() throws Exception {
+    String blob = h.upload(geoJsonSeq("same.geojsonl", 0, false));
+    JsonObject params = h.params(blob, new JsonObject().put("chunk_size", 100));
+    JsonObject split = samePrepareResult(params, 2);
+    assertEquals(2, split.getInteger("conversion_parts"));
+    assertEquals(true, split.getBoolean("probed_in_parts"));
+    assertEquals(
+        List.of("id", "kind", "flag", "num"),
+        VectorManifest.fromJson(split.getJsonObject("manifest")).columns().stream()
+            .map(VectorManifest.Column::name)
+            .toList());
   }
 
   @Test
