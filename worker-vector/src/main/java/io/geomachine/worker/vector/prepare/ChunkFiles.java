@@ -22,14 +22,9 @@ public final class ChunkFiles {
 
   private ChunkFiles() {}
 
-  /** Writes {@code file}.gz next to {@code file}; its path. */
-  static Path gzip(Path file) throws IOException {
-    Path packed = file.resolveSibling(file.getFileName() + ".gz");
-    try (InputStream in = Files.newInputStream(file);
-        OutputStream out = new FastGzip(Files.newOutputStream(packed))) {
-      in.transferTo(out);
-    }
-    return packed;
+  /** {@code out} behind a gzip compressor (fastest level). */
+  static OutputStream gzip(OutputStream out) throws IOException {
+    return new FastGzip(out);
   }
 
   /** The chunk's COPY text, decompressed when it is gzip-compressed. */

@@ -14,9 +14,9 @@ import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 
 /**
- * Compresses and uploads chunk files while the next ones are being written: a few uploads at once,
- * and at most a few finished chunk files waiting on disk (the splitter waits for a free slot).
- * Several splitters (the parts of a split source) may submit at once.
+ * Uploads chunk files while the next ones are being written: a few uploads at once, and at most a
+ * few finished chunk files waiting on disk (the splitter waits for a free slot). Several splitters
+ * (the parts of a split source) may submit at once.
  */
 final class ChunkUploads implements AutoCloseable {
   private static final int THREADS = 3;
@@ -41,10 +41,8 @@ final class ChunkUploads implements AutoCloseable {
             () -> {
               try {
                 String name = VectorManifest.chunkBlobName(jobId, index);
-                Path packed = ChunkFiles.gzip(file);
+                store.upload(container, name, file, ChunkFiles.CONTENT_TYPE);
                 Files.delete(file);
-                store.upload(container, name, packed, ChunkFiles.CONTENT_TYPE);
-                Files.delete(packed);
                 return new VectorManifest.Chunk(
                     index, name, rows, VectorManifest.batchId(jobId, index));
               } finally {
