@@ -55,13 +55,6 @@ final class GeoTablePublisher {
             .map(rs -> rs.iterator().next().getBoolean("e")));
   }
 
-  long stagedRows(GeoTableBuilder table) {
-    return await(
-        pool.query("SELECT count(*) AS n FROM " + table.staging())
-            .execute()
-            .map(rs -> rs.iterator().next().getLong("n")));
-  }
-
   /** Builds the indexes on the staging table (each only once) and refreshes its statistics. */
   void indexAndAnalyze(GeoTableBuilder table) throws TaskFailure {
     // The builds run at once, each on its own connection with room to sort in memory: the GIST
