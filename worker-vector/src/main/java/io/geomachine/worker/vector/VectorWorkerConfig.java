@@ -21,7 +21,8 @@ public interface VectorWorkerConfig {
 
   /**
    * Where prepare keeps a task's local files (a folder per task, deleted when it ends); default:
-   * the system temp folder. Needs room for the source file, its unzipped content and one dump.
+   * the system temp folder. Needs room for the source file, its unzipped content (or, for a source
+   * converted in parts, a copy of it) and a few compressed chunks.
    */
   Optional<String> workDir();
 
