@@ -151,6 +151,35 @@ class PrepareSplitTest {
   }
 
   @Test
+  void aSplitWktCsvGivesTheChunksOfOnePass() throws Exception {
+    StringBuilder b = new StringBuilder("id,stamp,geometry,label\n");
+    for (int i = 0; i < ROWS; i++) {
+      b.append(i)
+          .append(String.format(",2024-02-03T04:05:%02dZ", i % 60))
+          .append(",\"LINESTRING (")
+          .append(i * 0.01)
+          .append(" 1, 2 ")
+          .append(i * 0.02)
+          .append(")\",")
+          .append(i < 990 ? String.valueOf(i) : "L" + i)
+          .append('\n');
+    }
+    String blob = h.upload(Files.writeString(h.files.resolve("lines.csv"), b.toString()));
+    JsonObject params =
+        h.params(
+            blob,
+            new JsonObject()
+                .put("chunk_size", 250)
+                .put("converter_params", new JsonObject().put("wkt_column", "geometry")));
+    assertEquals(2, samePrepare(params, 2));
+    VectorManifest m = h.prepare(params);
+    assertEquals("MULTILINESTRING", m.geometryType());
+    assertEquals(
+        List.of("integer", "timestamp with time zone", "text"),
+        m.columns().stream().map(VectorManifest.Column::pgType).toList());
+  }
+
+  @Test
   void aSplitGeoJsonSeqGivesTheChunksOfOnePass() throws Exception {
     String blob = h.upload(geoJsonSeq("polygons.geojsonl", 0));
     JsonObject params = h.params(blob, new JsonObject().put("chunk_size", 100));
