@@ -9,10 +9,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 
 /**
  * Cuts a line-oriented source (CSV, GeoJSONSeq) into parts at record boundaries, so that several
@@ -42,8 +40,6 @@ final class SourceSplit {
   /** A plan: the parts, and how many null-geometry rows each part adds (the schema feature). */
   record Plan(List<Part> parts, int nullRowsPerPart) {}
 
-  private static final Set<String> CSV_TYPES =
-      Set.of("Integer", "Integer64", "Real", "String", "Date", "Time", "DateTime");
   private static final int SAMPLE = 1 << 20;
 
   private SourceSplit() {}
@@ -77,19 +73,16 @@ final class SourceSplit {
         return null;
       }
       String header = new String(head, 0, end, StandardCharsets.UTF_8);
-      csvt = csvTypes(header, probe);
+      csvt = PartSchemas.csvTypes(header, probe);
       if (csvt == null) {
         return null;
       }
       prologue = Arrays.copyOf(head, end + 1);
-      options =
-          source.openOptions().stream()
-              .filter(o -> !o.toUpperCase(Locale.ROOT).startsWith("AUTODETECT_"))
-              .toList();
+      options = withoutTypeDetection(source.openOptions());
       nullRows = 0;
       dataStart = end + 1;
     } else if (source.format() == SourceFormat.GEOJSONSEQ && "GeoJSONSeq".equals(probe.driver())) {
-      JsonObject schema = schemaFeature(probe);
+      JsonObject schema = PartSchemas.schemaFeature(probe);
       if (schema == null || head.length == 0 || head[0] != '{') {
         return null;
       }
@@ -108,6 +101,7 @@ final class SourceSplit {
         prologue,
         options,
         csvt,
+        csvt != null,
         nullRows,
         parallelism,
         chunkSize,
@@ -115,35 +109,94 @@ final class SourceSplit {
   }
 
   /**
-   * A GeoJSONSeq source cut into parts as they are (no schema feature), for probing the parts at
-   * once; null when it is not split. Only usable as is when every part probes the same.
+   * A CSV or GeoJSONSeq source cut into parts as they are (no .csvt, no schema feature), for
+   * probing the parts at once; null when it is not split. Usable for the conversion only when every
+   * part probes the same ({@link #typed}).
    */
-  static Plan rawGeoJsonSeq(
+  static Plan raw(
       SourceFiles.LocalSource source, int parallelism, long minBytes, int chunkSize, Path workDir)
       throws IOException {
     Path file = source.dataset();
     long size = Files.size(file);
-    if (source.format() != SourceFormat.GEOJSONSEQ
-        || parallelism < 2
-        || size < Math.max(minBytes, 1)) {
+    if (parallelism < 2 || size < Math.max(minBytes, 1)) {
       return null;
     }
     byte[] head = readHead(file);
-    if (head.length == 0 || head[0] != '{') {
+    if (source.format() == SourceFormat.GEOJSONSEQ && head.length > 0 && head[0] == '{') {
+      return cut(
+          file,
+          size,
+          head,
+          0,
+          new byte[0],
+          source.openOptions(),
+          null,
+          false,
+          0,
+          parallelism,
+          chunkSize,
+          workDir);
+    }
+    int end = indexOf(head, (byte) '\n');
+    if (source.format() == SourceFormat.CSV
+        && end > 0
+        && PartSchemas.plainHeader(new String(head, 0, end, StandardCharsets.UTF_8)) != null) {
+      return cut(
+          file,
+          size,
+          head,
+          end + 1,
+          Arrays.copyOf(head, end + 1),
+          source.openOptions(),
+          null,
+          true,
+          0,
+          parallelism,
+          chunkSize,
+          workDir);
+    }
+    return null;
+  }
+
+  /**
+   * The raw parts ready to convert with the schema they all probed: a CSV's parts get the .csvt of
+   * that schema (and no type detection); null when the CSV header is not one this splits.
+   */
+  static Plan typed(Plan raw, SourceFormat format, LayerProbe probe) throws IOException {
+    if (format != SourceFormat.CSV) {
+      return raw;
+    }
+    Path first = raw.parts().get(0).dataset();
+    String header;
+    try (java.io.BufferedReader r = Files.newBufferedReader(first, StandardCharsets.UTF_8)) {
+      header = r.readLine();
+    }
+    String csvt = header == null ? null : PartSchemas.csvTypes(header, probe);
+    if (csvt == null) {
       return null;
     }
-    return cut(
-        file,
-        size,
-        head,
-        0,
-        new byte[0],
-        source.openOptions(),
-        null,
-        0,
-        parallelism,
-        chunkSize,
-        workDir);
+    List<Part> parts = new ArrayList<>();
+    for (Part p : raw.parts()) {
+      String name = p.dataset().getFileName().toString();
+      Files.writeString(
+          p.dataset().resolveSibling(name.substring(0, name.lastIndexOf('.')) + ".csvt"), csvt);
+      parts.add(
+          new Part(
+              p.number(),
+              p.dir(),
+              p.dataset(),
+              withoutTypeDetection(p.openOptions()),
+              p.firstChunk(),
+              p.chunks(),
+              p.last()));
+    }
+    return new Plan(parts, 0);
+  }
+
+  private static List<String> withoutTypeDetection(List<String> options) {
+    return options.stream()
+        .filter(o -> !o.toUpperCase(Locale.ROOT).startsWith("AUTODETECT_"))
+        .toList();
   }
 
   private static Plan cut(
@@ -154,6 +207,7 @@ final class SourceSplit {
       byte[] prologue,
       List<String> options,
       String csvt,
+      boolean csv,
       int nullRows,
       int parallelism,
       int chunkSize,
@@ -169,8 +223,7 @@ final class SourceSplit {
     // rounded, not ceiled: an estimate a little above a whole number must not leave a part empty
     int chunksPerPart = (int) Math.max(1, Math.round(estimatedChunks / parts));
     long recordsPerPart = (long) chunksPerPart * chunkSize;
-    List<Path> files =
-        write(file, dataStart, prologue, recordsPerPart, parts, csvt != null, workDir);
+    List<Path> files = write(file, dataStart, prologue, recordsPerPart, parts, csv, workDir);
     if (files == null || files.size() < 2) {
       return null;
     }
@@ -188,73 +241,6 @@ final class SourceSplit {
               p, dataset.getParent(), dataset, options, p * chunksPerPart, chunksPerPart, last));
     }
     return new Plan(out, nullRows);
-  }
-
-  /**
-   * The {@code .csvt} line for a plain comma-separated header whose columns are the probed fields
-   * plus the geometry columns (typed String: the driver reads coordinates and WKT from the text);
-   * null when the header is anything else.
-   */
-  static String csvTypes(String header, LayerProbe probe) {
-    String h = header.endsWith("\r") ? header.substring(0, header.length() - 1) : header;
-    if (h.startsWith("\uFEFF")) {
-      h = h.substring(1);
-    }
-    if (h.isEmpty()
-        || h.contains("\"")
-        || h.contains(";")
-        || h.contains("\t")
-        || !h.contains(",")) {
-      return null;
-    }
-    List<String> names = Arrays.asList(h.split(",", -1));
-    List<String> fields = probe.fields().stream().map(LayerProbe.Field::name).toList();
-    if (new HashSet<>(names).size() != names.size()
-        || !names.stream().filter(fields::contains).toList().equals(fields)) {
-      return null;
-    }
-    List<String> types = new ArrayList<>();
-    for (String name : names) {
-      int i = fields.indexOf(name);
-      if (i < 0) {
-        types.add("\"String\"");
-        continue;
-      }
-      LayerProbe.Field f = probe.fields().get(i);
-      if (!CSV_TYPES.contains(f.type()) || !"None".equals(f.subtype())) {
-        return null;
-      }
-      types.add("\"" + f.type() + "\"");
-    }
-    return String.join(",", types) + "\n";
-  }
-
-  /**
-   * A null-geometry feature with a value of each probed field's type, in the probed order; null
-   * when a type is not one whose widening is certain (integers, booleans, reals, plain strings).
-   */
-  static JsonObject schemaFeature(LayerProbe probe) {
-    JsonObject properties = new JsonObject();
-    for (LayerProbe.Field f : probe.fields()) {
-      String kind = f.type() + "/" + f.subtype();
-      Object value =
-          switch (kind) {
-            case "Integer/None" -> 0;
-            case "Integer/Boolean" -> true;
-            case "Integer64/None" -> 4294967296L;
-            case "Real/None" -> 0.5;
-            case "String/None" -> "";
-            default -> null;
-          };
-      if (value == null || properties.containsKey(f.name())) {
-        return null;
-      }
-      properties.put(f.name(), value);
-    }
-    return new JsonObject()
-        .put("type", "Feature")
-        .put("properties", properties)
-        .putNull("geometry");
   }
 
   /**

@@ -280,14 +280,18 @@ public final class VectorPrepareHandler implements TaskHandler {
       SourceFiles.LocalSource source, JsonObject converter, int chunkSize, Path dir, String display)
       throws Exception {
     SourceSplit.Plan raw =
-        SourceSplit.rawGeoJsonSeq(
-            source, parallelism, splitMinBytes, chunkSize, dir.resolve("probed-parts"));
+        SourceSplit.raw(source, parallelism, splitMinBytes, chunkSize, dir.resolve("probed-parts"));
     if (raw != null) {
       LayerProbe agreed = PartProbes.agreed(raw, converter.getString("layer_name"), display);
-      if (agreed != null) {
-        return new Probed(agreed, raw);
+      SourceSplit.Plan parts =
+          agreed == null ? null : SourceSplit.typed(raw, source.format(), agreed);
+      if (parts != null) {
+        return new Probed(agreed, parts);
       }
       deleteTree(dir.resolve("probed-parts"));
+      if (agreed != null) {
+        return new Probed(agreed, null);
+      }
     }
     return new Probed(probe(source, converter, dir, display), null);
   }

@@ -38,17 +38,22 @@ class PrepareSplitTest {
    * typing it on its own would write 7; a few names hold quoted commas and newlines.
    */
   private static Path csv() throws Exception {
+    return csv("points.csv", true);
+  }
+
+  /** As above; without {@code uneven}, {@code code} is always text and {@code value} real. */
+  private static Path csv(String fileName, boolean uneven) throws Exception {
     StringBuilder b = new StringBuilder("id,code,name,value,day,lat,lon\n");
     for (int i = 0; i < ROWS; i++) {
-      String code = i < 900 ? String.format("%03d", i) : "x" + i;
+      String code = i < 900 && uneven ? String.format("%03d", i) : "x" + i;
       String name = i % 97 == 5 ? "\"multi, line\nname \"\"" + i + "\"\"\"" : "p" + i;
-      String value = i < 500 ? String.valueOf(i) : i + ".25";
+      String value = i < 500 && uneven ? String.valueOf(i) : i + ".25";
       String day = String.format("2024-01-%02d", i % 28 + 1);
       b.append(i).append(',').append(code).append(',').append(name).append(',').append(value);
       b.append(',').append(day).append(',').append(45 + i * 0.001).append(',');
       b.append(10 + i * 0.001).append('\n');
     }
-    return Files.writeString(h.files.resolve("points.csv"), b.toString());
+    return Files.writeString(h.files.resolve(fileName), b.toString());
   }
 
   /**
@@ -130,24 +135,39 @@ class PrepareSplitTest {
     return VectorManifest.fromJson(j);
   }
 
+  /** A point CSV's job parameters: 100 rows per chunk, coordinates in lat/lon. */
+  private static JsonObject pointParams(String blob) {
+    return h.params(
+        blob,
+        new JsonObject()
+            .put("chunk_size", 100)
+            .put(
+                "converter_params",
+                new JsonObject().put("lat_name", "lat").put("lon_name", "lon")));
+  }
+
   @Test
   void aSplitCsvGivesTheChunksOfOnePass() throws Exception {
     String blob = h.upload(csv());
-    JsonObject params =
-        h.params(
-            blob,
-            new JsonObject()
-                .put("chunk_size", 100)
-                .put(
-                    "converter_params",
-                    new JsonObject().put("lat_name", "lat").put("lon_name", "lon")));
-    assertEquals(3, samePrepare(params, 3));
+    JsonObject params = pointParams(blob);
+    JsonObject split = samePrepareResult(params, 3);
+    assertEquals(3, split.getInteger("conversion_parts"));
+    assertEquals(false, split.getBoolean("probed_in_parts"), "code is text only in the last part");
     VectorManifest m = h.prepare(params);
     assertEquals(ROWS, m.featureCount());
     assertEquals(
         List.of("integer", "text", "text", "double precision", "date"),
         m.columns().stream().map(VectorManifest.Column::pgType).toList());
     assertEquals("007", h.rows(m).get(7).get("code"));
+  }
+
+  @Test
+  void csvPartsWithTheSameTypesAreProbedAtOnce() throws Exception {
+    String blob = h.upload(csv("same.csv", false));
+    JsonObject params = pointParams(blob);
+    JsonObject split = samePrepareResult(params, 2);
+    assertEquals(2, split.getInteger("conversion_parts"));
+    assertEquals(true, split.getBoolean("probed_in_parts"));
   }
 
   @Test
@@ -228,15 +248,15 @@ class PrepareSplitTest {
             "CSV", "source", "Point", List.of(), false, false, true, null, null, List.of(id, name));
     assertEquals(
         "\"Integer\",\"String\",\"String\",\"String\"\n",
-        SourceSplit.csvTypes("id,name,lat,lon\r", csvProbe));
-    assertNull(SourceSplit.csvTypes("id;name;lat;lon", csvProbe));
-    assertNull(SourceSplit.csvTypes("\"id\",name,lat,lon", csvProbe));
-    assertNull(SourceSplit.csvTypes("name,id,lat,lon", csvProbe));
+        PartSchemas.csvTypes("id,name,lat,lon\r", csvProbe));
+    assertNull(PartSchemas.csvTypes("id;name;lat;lon", csvProbe));
+    assertNull(PartSchemas.csvTypes("\"id\",name,lat,lon", csvProbe));
+    assertNull(PartSchemas.csvTypes("name,id,lat,lon", csvProbe));
     LayerProbe.Field json = new LayerProbe.Field("props", "String", "JSON");
     LayerProbe.Field day = new LayerProbe.Field("day", "Date", "None");
-    assertNotNull(SourceSplit.schemaFeature(csvProbe));
-    assertNull(SourceSplit.schemaFeature(probeWith(json)));
-    assertNull(SourceSplit.schemaFeature(probeWith(day)));
+    assertNotNull(PartSchemas.schemaFeature(csvProbe));
+    assertNull(PartSchemas.schemaFeature(probeWith(json)));
+    assertNull(PartSchemas.schemaFeature(probeWith(day)));
   }
 
   private static LayerProbe probeWith(LayerProbe.Field f) {
