@@ -3,9 +3,13 @@
 
 Generates a point CSV (--points rows, default 1,000,000) and a polygon GeoJSONSeq (--polygons features),
 uploads each to Azurite (container --container), submits process_vector through the gateway, polls until the
-job ends, then loads the same file with ogr2ogr into geo_bench.<table> of the same database. Prints features/s
-for both and the ratio (process_vector / ogr2ogr; > 1 means the job is faster). Results are appended as JSON
-lines to bench/results/vector_load.jsonl. Needs the platform up (./platform up). Standard library only.
+job ends, then loads the same file with ogr2ogr into geo_bench.<table> of the same database, twice: from the
+local file, and from blob storage (GDAL's /vsiaz/, where the job reads it from; AZURE_STORAGE_CONNECTION_STRING,
+default local Azurite). ogr2ogr gets the job's normalisation: -t_srs EPSG:4326, -dim XY, points -nlt MULTIPOINT,
+polygons -makevalid -nlt PROMOTE_TO_MULTI, CSV types detected from the whole file. Prints features/s for each
+and the ratios (ogr2ogr time / process_vector time; >= 1 means the job is at least as fast). Results are
+appended as JSON lines to bench/results/vector_load.jsonl. Needs the platform up (./platform up). Standard
+library only.
 
   python3 bench/vector_load.py --points 20000 --polygons 2000      # quick check
   python3 bench/vector_load.py                                       # full size (lead, quiet machine)
@@ -26,6 +30,13 @@ import urllib.error
 import urllib.request
 
 AZURITE_KEY = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=="
+
+
+def connection_string(args):
+    """GDAL's /vsiaz/ credentials: the environment's, else the Azurite account the job uses locally."""
+    return os.environ.get("AZURE_STORAGE_CONNECTION_STRING") or (
+        f"DefaultEndpointsProtocol=http;AccountName={args.account};AccountKey={args.account_key};"
+        f"BlobEndpoint={args.blob_endpoint};")
 
 
 def http(method, url, body=None):
@@ -114,13 +125,16 @@ def run_job(args, params):
 
 
 def run_ogr(args, path, table, extra):
+    """ogr2ogr into geo_bench.<table> with the job's normalisation; path may be a /vsiaz/ name."""
     pg = f"PG:host={args.pg_host} port={args.pg_port} dbname={args.db} user={args.pg_user} password={args.pg_password}"
     cmd = ["ogr2ogr", "-f", "PostgreSQL", pg, path, "-nln", f"geo_bench.{table}", "-overwrite",
-           "-lco", "GEOMETRY_NAME=geom", "-t_srs", "EPSG:4326", "--config", "PG_USE_COPY", "YES"] + extra
+           "-lco", "GEOMETRY_NAME=geom", "-t_srs", "EPSG:4326", "-dim", "XY",
+           "--config", "PG_USE_COPY", "YES"] + extra
     subprocess.run(["psql", f"postgresql://{args.pg_user}:{args.pg_password}@{args.pg_host}:{args.pg_port}/{args.db}",
                     "-qc", "CREATE SCHEMA IF NOT EXISTS geo_bench"], check=True)
+    env = dict(os.environ, AZURE_STORAGE_CONNECTION_STRING=connection_string(args))
     t0 = time.time()
-    subprocess.run(cmd, check=True)
+    subprocess.run(cmd, check=True, env=env)
     return time.time() - t0
 
 
@@ -130,12 +144,19 @@ def compare(args, label, path, blob, n, params, ogr_extra):
     table = f"bench_{label}_{run}"
     job_id, job_s = run_job(args, dict(params, container_name=args.container, blob_name=blob, table_name=table))
     ogr_s = run_ogr(args, path, table, ogr_extra)
+    ogr_blob_s = run_ogr(args, f"/vsiaz/{args.container}/{blob}", table + "_vsiaz", ogr_extra)
     row = {"case": label, "features": n, "process_vector_s": round(job_s, 2), "ogr2ogr_s": round(ogr_s, 2),
+           "ogr2ogr_vsiaz_s": round(ogr_blob_s, 2),
            "process_vector_fps": round(n / job_s), "ogr2ogr_fps": round(n / ogr_s),
-           "ratio": round(ogr_s / job_s, 2), "job_id": job_id,
+           "ogr2ogr_vsiaz_fps": round(n / ogr_blob_s),
+           "ratio": round(ogr_s / job_s, 2), "ratio_vsiaz": round(ogr_blob_s / job_s, 2),
+           "ogr2ogr_normalised": True, "job_id": job_id,
            "at": datetime.datetime.utcnow().isoformat(timespec="seconds") + "Z"}
-    print(f"{label:9s} {n:>9,d} features  process_vector {row['process_vector_fps']:>9,d}/s ({job_s:.1f} s)"
-          f"   ogr2ogr {row['ogr2ogr_fps']:>9,d}/s ({ogr_s:.1f} s)   ratio {row['ratio']:.2f}")
+    print(f"{label:9s} {n:>9,d} features  process_vector         {row['process_vector_fps']:>9,d}/s ({job_s:.1f} s)")
+    print(f"{'':9s} {'':>9s}           ogr2ogr (local file)   {row['ogr2ogr_fps']:>9,d}/s ({ogr_s:.1f} s)"
+          f"   ratio {row['ratio']:.2f}")
+    print(f"{'':9s} {'':>9s}           ogr2ogr (/vsiaz/ blob) {row['ogr2ogr_vsiaz_fps']:>9,d}/s ({ogr_blob_s:.1f} s)"
+          f"   ratio {row['ratio_vsiaz']:.2f}")
     os.makedirs("bench/results", exist_ok=True)
     with open("bench/results/vector_load.jsonl", "a") as f:
         f.write(json.dumps(row) + "\n")
@@ -163,13 +184,14 @@ def main():
             make_points(csv, args.points)
             compare(args, "points", csv, f"bench/points_{args.points}.csv", args.points,
                     {"chunk_size": args.chunk_size, "converter_params": {"lat_name": "lat", "lon_name": "lon"}},
-                    ["-oo", "X_POSSIBLE_NAMES=lon", "-oo", "Y_POSSIBLE_NAMES=lat", "-oo", "AUTODETECT_TYPE=YES",
-                     "-s_srs", "EPSG:4326"])
+                    ["-oo", "X_POSSIBLE_NAMES=lon", "-oo", "Y_POSSIBLE_NAMES=lat", "-oo", "KEEP_GEOM_COLUMNS=NO",
+                     "-oo", "AUTODETECT_TYPE=YES", "-oo", "AUTODETECT_SIZE_LIMIT=0", "-s_srs", "EPSG:4326",
+                     "-nlt", "MULTIPOINT"])
         if args.polygons:
             seq = os.path.join(d, "polygons.geojsonl")
             make_polygons(seq, args.polygons)
             compare(args, "polygons", seq, f"bench/polygons_{args.polygons}.geojsonl", args.polygons,
-                    {"chunk_size": args.chunk_size}, ["-nlt", "PROMOTE_TO_MULTI"])
+                    {"chunk_size": args.chunk_size}, ["-makevalid", "-nlt", "PROMOTE_TO_MULTI"])
 
 
 if __name__ == "__main__":

@@ -70,7 +70,9 @@ final class GeoTableBuilder {
   /** The staging table (job constants as defaults), its owner comment and updated_at trigger. */
   List<String> createStaging() {
     StringBuilder ddl = new StringBuilder("CREATE TABLE ").append(staging()).append(" (");
-    ddl.append(ident("objectid")).append(" BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY, ");
+    // The primary key's index is built at publish with the others (one sort instead of an index
+    // insert per loaded row, which makes COPY ~30% slower) and becomes the key at the swap.
+    ddl.append(ident("objectid")).append(" BIGINT GENERATED ALWAYS AS IDENTITY, ");
     ddl.append(ident("created_at")).append(" TIMESTAMPTZ NOT NULL DEFAULT now(), ");
     ddl.append(ident("updated_at")).append(" TIMESTAMPTZ NOT NULL DEFAULT now(), ");
     ddl.append(ident("source_file"))
@@ -150,7 +152,45 @@ final class GeoTableBuilder {
     return v == null ? "NULL" : literal(v);
   }
 
-  /** The standard indexes (GIST on geometry, btree on the lineage columns) and the user's. */
+  /**
+   * The unique index on {@code objectid} that becomes the primary key at the swap; published as
+   * {@code <table>_pkey}.
+   */
+  IndexDef primaryKey() {
+    String staged = indexName(spec.stagingTable(), "pkey");
+    return new IndexDef(
+        staged,
+        indexName(spec.targetTable(), "pkey"),
+        "CREATE UNIQUE INDEX IF NOT EXISTS "
+            + ident(staged)
+            + " ON "
+            + staging()
+            + " USING btree ("
+            + ident("objectid")
+            + ")");
+  }
+
+  /**
+   * Makes {@code qualifiedTable}'s primary key from the {@link #primaryKey} index (at once: the
+   * identity column is NOT NULL already), unless it has one (a table staged by an older version).
+   */
+  String addPrimaryKey(String qualifiedTable) {
+    String index = ident(primaryKey().stagingName());
+    return "DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint WHERE conrelid = "
+        + literal(qualifiedTable)
+        + "::regclass AND contype = 'p') THEN ALTER TABLE "
+        + qualifiedTable
+        + " ADD CONSTRAINT "
+        + index
+        + " PRIMARY KEY USING INDEX "
+        + index
+        + "; END IF; END $$";
+  }
+
+  /**
+   * The standard indexes (GIST on geometry, btree on the lineage columns), the user's, and the
+   * primary key's.
+   */
   List<IndexDef> indexes() {
     List<IndexDef> out = new ArrayList<>();
     out.add(index(List.of(spec.geometryColumn()), "gist", false));
@@ -160,6 +200,7 @@ final class GeoTableBuilder {
     for (VectorTableSpec.IndexSpec u : spec.indexes()) {
       out.add(index(u.columns(), u.method(), u.unique()));
     }
+    out.add(primaryKey());
     return out;
   }
 

@@ -7,8 +7,8 @@ import io.geomachine.core.storage.BlobStore;
 import io.geomachine.core.task.TaskFailure;
 import io.geomachine.core.task.TaskHandler;
 import io.geomachine.core.task.TaskInput;
+import io.geomachine.worker.vector.prepare.ChunkFiles;
 import io.vertx.core.json.JsonObject;
-import java.io.BufferedInputStream;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -53,7 +53,7 @@ final class VectorLoadChunkHandler implements TaskHandler {
     try {
       download(chunk.blob(), file);
       try (Connection c = loader.connect();
-          InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
+          InputStream in = ChunkFiles.open(file)) {
         loader.ensureStaging(c, table, spec.stagingTable());
         StagingLoader.Loaded loaded =
             loader.loadChunk(c, table, chunk.batchId(), List.of(chunk.batchId()), in);

@@ -83,20 +83,20 @@ final class VectorPublishHandler implements TaskHandler {
                           + " does not exist (were the chunks loaded?)"));
     }
     checkLoads(spec, input.parameters().getJsonArray("inputs", new JsonArray()));
-    long staged = publisher.stagedRows(table);
-    if (staged != spec.manifestRows()) {
+    // one scan gives the row count to check and the table's statistics
+    GeoTablePublisher.Stats stats = publisher.stats(spec, table);
+    if (stats.rows() != spec.manifestRows()) {
       throw TaskFailure.permanent(
           "LOAD_INCOMPLETE",
-          "the staging table holds " + staged + " rows, the chunks " + spec.manifestRows());
+          "the staging table holds " + stats.rows() + " rows, the chunks " + spec.manifestRows());
     }
     if (!spec.overwrite() && publisher.relationExists("geo", spec.targetTable())) {
       throw tableExists(spec);
     }
-    publisher.indexAndAnalyze(table);
-    GeoTablePublisher.Stats stats = publisher.stats(spec, table);
     if (stats.extent() == null) {
       throw TaskFailure.permanent("EMPTY_LAYER", "the table has no geometries to publish");
     }
+    publisher.indexAndAnalyze(table);
     String collection = spec.stacCollection();
     if (!StacCatalog.isSystemCollection(collection)) {
       publisher.ensureCollection(items.collection(collection, stats));

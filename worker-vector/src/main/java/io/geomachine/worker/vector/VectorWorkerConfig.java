@@ -21,7 +21,8 @@ public interface VectorWorkerConfig {
 
   /**
    * Where prepare keeps a task's local files (a folder per task, deleted when it ends); default:
-   * the system temp folder. Needs room for the source file, its unzipped content and one dump.
+   * the system temp folder. Needs room for the source file, its unzipped content (or, for a source
+   * converted in parts, a copy of it) and a few compressed chunks.
    */
   Optional<String> workDir();
 
@@ -45,5 +46,15 @@ public interface VectorWorkerConfig {
      */
     @WithDefault("http://127.0.0.1:8090")
     String featuresBaseUrl();
+
+    /**
+     * How many ogr2ogr processes prepare runs at once on a source it can split at record boundaries
+     * (CSV, GeoJSONSeq); default: the available processors. 1 never splits.
+     */
+    Optional<Integer> prepareParallelism();
+
+    /** Sources smaller than this (bytes) are converted in one pass; default 8 MiB. */
+    @WithDefault("8388608")
+    long prepareSplitMinBytes();
   }
 }

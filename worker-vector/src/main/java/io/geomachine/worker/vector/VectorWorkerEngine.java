@@ -62,7 +62,14 @@ public class VectorWorkerEngine {
         Path.of(config.workDir().orElse(System.getProperty("java.io.tmpdir")), "geomachine-vector");
     List<TaskHandler> handlers = new ArrayList<>();
     handlers.add(new HelloWorldHandlers.Reply());
-    handlers.add(new VectorPrepareHandler(pool, blobs, config.storage().tempContainer(), workDir));
+    handlers.add(
+        new VectorPrepareHandler(
+            pool,
+            blobs,
+            config.storage().tempContainer(),
+            workDir,
+            config.vector().prepareParallelism().orElse(Runtime.getRuntime().availableProcessors()),
+            config.vector().prepareSplitMinBytes()));
     handlers.addAll(VectorLoadPublishHandlers.of(pool, blobs, config));
     return engine.taskConsumer(handlers, config.tasks());
   }

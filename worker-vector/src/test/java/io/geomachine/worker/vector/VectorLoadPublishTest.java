@@ -144,6 +144,16 @@ class VectorLoadPublishTest {
         count(
             "SELECT count(*) FROM pg_indexes WHERE schemaname = 'geo'"
                 + " AND indexname = 'idx_parcels_geom_gist'"));
+    assertEquals(
+        "parcels_pkey (objectid)",
+        Sql.row(
+                fx.db.pool(),
+                "SELECT c.conname || ' (' || a.attname || ')' AS k FROM pg_constraint c"
+                    + " JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = c.conkey[1]"
+                    + " WHERE c.conrelid = 'geo.parcels'::regclass AND c.contype = 'p'"
+                    + " AND cardinality(c.conkey) = 1")
+            .getString("k"),
+        "the primary key on objectid, named after the table");
 
     double[] extent = extent("geo.parcels", "geom");
     TableMetadata m =

@@ -12,6 +12,7 @@ import java.util.List;
  * manifest}.
  *
  * <p><b>Chunk files</b> ({@link Chunk#blob}, in the temp container, under {@link #prefix}) are
+ * gzip-compressed (the loader also reads uncompressed ones, told apart by the gzip magic number)
  * PostgreSQL {@code COPY ... FROM STDIN} TEXT format: UTF-8, no header, one row per line ending in
  * {@code \n}, columns separated by a tab, {@code \N} for NULL, and backslash escapes as in the
  * PostgreSQL documentation; prepare writes the canonical escapes only ({@code \\}, {@code \t},
@@ -146,9 +147,9 @@ public record VectorManifest(
     return prefix(jobId) + "manifest.json";
   }
 
-  /** A chunk's blob name: {@code vector_chunks/{job}/chunk_000042.tsv}. */
+  /** A chunk's blob name: {@code vector_chunks/{job}/chunk_000042.tsv.gz} (gzip-compressed). */
   public static String chunkBlobName(String jobId, int index) {
-    return prefix(jobId) + String.format("chunk_%06d.tsv", index);
+    return prefix(jobId) + String.format("chunk_%06d.tsv.gz", index);
   }
 
   public static String batchId(String jobId, int index) {

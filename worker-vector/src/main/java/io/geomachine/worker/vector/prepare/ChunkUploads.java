@@ -15,7 +15,8 @@ import java.util.concurrent.Semaphore;
 
 /**
  * Uploads chunk files while the next ones are being written: a few uploads at once, and at most a
- * few finished chunk files waiting on disk (the splitter waits for a free slot).
+ * few finished chunk files waiting on disk (the splitter waits for a free slot). Several splitters
+ * (the parts of a split source) may submit at once.
  */
 final class ChunkUploads implements AutoCloseable {
   private static final int THREADS = 3;
@@ -35,25 +36,45 @@ final class ChunkUploads implements AutoCloseable {
 
   void submit(int index, Path file, long rows) throws InterruptedException {
     slots.acquire();
-    pending.add(
+    Future<VectorManifest.Chunk> upload =
         pool.submit(
             () -> {
               try {
                 String name = VectorManifest.chunkBlobName(jobId, index);
-                store.upload(container, name, file, "text/tab-separated-values");
+                store.upload(container, name, file, ChunkFiles.CONTENT_TYPE);
                 Files.delete(file);
                 return new VectorManifest.Chunk(
                     index, name, rows, VectorManifest.batchId(jobId, index));
               } finally {
                 slots.release();
               }
-            }));
+            });
+    synchronized (pending) {
+      pending.add(upload);
+    }
+  }
+
+  /** Waits for every upload started so far, whatever its outcome (before deleting the chunks). */
+  void drain() throws InterruptedException {
+    for (Future<VectorManifest.Chunk> f : snapshot()) {
+      try {
+        f.get();
+      } catch (ExecutionException | java.util.concurrent.CancellationException ignored) {
+        // the caller deletes the prefix next
+      }
+    }
+  }
+
+  private List<Future<VectorManifest.Chunk>> snapshot() {
+    synchronized (pending) {
+      return new ArrayList<>(pending);
+    }
   }
 
   /** Every chunk once uploaded, by index; the first upload failure is rethrown as it was. */
   List<VectorManifest.Chunk> finish() throws Exception {
     List<VectorManifest.Chunk> done = new ArrayList<>();
-    for (Future<VectorManifest.Chunk> f : pending) {
+    for (Future<VectorManifest.Chunk> f : snapshot()) {
       try {
         done.add(f.get());
       } catch (ExecutionException e) {

@@ -10,13 +10,13 @@ import java.util.Arrays;
 import java.util.TreeSet;
 
 /**
- * Splits the COPY data of an {@code ogr2ogr -f PGDUMP} dump into chunk files of at most {@code
- * chunkSize} rows, in one streaming pass. On the way it drops rows whose geometry is NULL or empty,
- * rewrites GDAL's escapes into the canonical ones (a backslash before a literal tab, newline or
- * carriage return becomes {@code \t}, {@code \n}, {@code \r}, so a line is a row), writes dates
- * ISO-style ({@code 2024/01/31} becomes {@code 2024-01-31}), and notes every geometry type and
- * dimension it sees (from the EWKB header: PostGIS flags, or ISO codes such as 3004 for MULTIPOINT
- * ZM, which GDAL writes when M is kept).
+ * Splits the COPY data of an {@code ogr2ogr -f PGDUMP} dump into gzip-compressed chunk files of at
+ * most {@code chunkSize} rows, in one streaming pass. On the way it drops rows whose geometry is
+ * NULL or empty, rewrites GDAL's escapes into the canonical ones (a backslash before a literal tab,
+ * newline or carriage return becomes {@code \t}, {@code \n}, {@code \r}, so a line is a row),
+ * writes dates ISO-style ({@code 2024/01/31} becomes {@code 2024-01-31}), and notes every geometry
+ * type and dimension it sees (from the EWKB header: PostGIS flags, or ISO codes such as 3004 for
+ * MULTIPOINT ZM, which GDAL writes when M is kept).
  */
 public final class CopyChunker {
   /** Receives each finished chunk file (and may delete it). */
@@ -103,8 +103,9 @@ public final class CopyChunker {
       anyZ |= (header & EWKB_Z) != 0 || code / 1000 == 1 || code / 1000 == 3;
       anyM |= (header & EWKB_M) != 0 || code / 1000 == 2 || code / 1000 == 3;
       if (out == null) {
-        file = workDir.resolve("chunk_" + chunk + ".tsv");
-        out = new Output(Files.newOutputStream(file));
+        file = workDir.resolve("chunk_" + chunk + ".tsv.gz");
+        // compressed as it is written, so the last chunk is ready to upload when ogr2ogr ends
+        out = new Output(ChunkFiles.gzip(Files.newOutputStream(file)));
       }
       writeCanonical(rec, out);
       rows++;

@@ -61,6 +61,11 @@ public record Normalisation(
             && probe.sampledGeometryTypes().stream().allMatch(t -> Family.of(t) == Family.POINT));
   }
 
+  /** The same pass over another copy of the data (a part of a split source). */
+  public Normalisation withSource(Path otherDataset, List<String> otherOpenOptions) {
+    return new Normalisation(otherDataset, layer, otherOpenOptions, probe, sourceCrs, keepZ, keepM);
+  }
+
   /** Whether geometries are repaired (not for points: a point is always valid). */
   public boolean repairs() {
     return !allPoints();
@@ -78,6 +83,8 @@ public record Normalisation(
       c.addAll(List.of("-oo", option));
     }
     c.addAll(List.of("--config", "PG_USE_COPY", "YES"));
+    // a shapefile without its .shx index: GDAL rebuilds it from the .shp
+    c.addAll(List.of("--config", "SHAPE_RESTORE_SHX", "YES"));
     for (String lco :
         List.of(
             "CREATE_TABLE=OFF",

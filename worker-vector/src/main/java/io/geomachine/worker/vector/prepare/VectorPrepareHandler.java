@@ -33,17 +33,45 @@ public final class VectorPrepareHandler implements TaskHandler {
   private static final Duration DB_TIMEOUT = Duration.ofSeconds(30);
   private static final Duration OGR_TIMEOUT = Duration.ofHours(4);
 
+  /** Below this size a source is converted in one pass (splitting costs more than it saves). */
+  public static final long DEFAULT_SPLIT_MIN_BYTES = 8L << 20;
+
   private final Pool pool;
   private final BlobStore store;
   private final String tempContainer;
   private final Path workRoot;
+  private final int parallelism;
+  private final long splitMinBytes;
   private final JobArtifactRepository artifacts = new JobArtifactRepository();
 
   public VectorPrepareHandler(Pool pool, BlobStore store, String tempContainer, Path workRoot) {
+    this(
+        pool,
+        store,
+        tempContainer,
+        workRoot,
+        Runtime.getRuntime().availableProcessors(),
+        DEFAULT_SPLIT_MIN_BYTES);
+  }
+
+  /**
+   * @param parallelism how many ogr2ogr processes convert a splittable source (CSV, GeoJSONSeq) at
+   *     once; 1 never splits
+   * @param splitMinBytes smaller sources are converted in one pass
+   */
+  public VectorPrepareHandler(
+      Pool pool,
+      BlobStore store,
+      String tempContainer,
+      Path workRoot,
+      int parallelism,
+      long splitMinBytes) {
     this.pool = pool;
     this.store = store;
     this.tempContainer = tempContainer;
     this.workRoot = workRoot;
+    this.parallelism = parallelism;
+    this.splitMinBytes = splitMinBytes;
   }
 
   @Override
@@ -72,7 +100,9 @@ public final class VectorPrepareHandler implements TaskHandler {
       JsonObject converter = p.getJsonObject("converter_params", new JsonObject());
       SourceFiles.LocalSource source =
           SourceFiles.fetch(store, container, blob, format, converter, dir);
-      LayerProbe probe = probe(source, converter, dir, display);
+      int chunkSize = p.getInteger("chunk_size", ProcessVectorJob.DEFAULT_CHUNK_SIZE);
+      Probed probed = probeSource(source, converter, chunkSize, dir, display);
+      LayerProbe probe = probed.probe();
       if (!probe.hasFeatures()) {
         throw TaskFailure.permanent(
             "EMPTY_LAYER", display + ": layer '" + probe.layer() + "' has no features");
@@ -121,24 +151,10 @@ public final class VectorPrepareHandler implements TaskHandler {
       for (int i = 0; i < columns.size(); i++) {
         dateLike[i + 1] = PgTypes.isDateLike(columns.get(i).pgType());
       }
-      int chunkSize = p.getInteger("chunk_size", ProcessVectorJob.DEFAULT_CHUNK_SIZE);
       List<VectorManifest.Chunk> chunks = new ArrayList<>();
-      CopyChunker.Result split;
-      try (ChunkUploads uploads = new ChunkUploads(store, tempContainer, jobId)) {
-        // ogr2ogr writes the dump into a pipe; chunks are cut and uploaded while it works
-        Path pipe = dir.resolve("dump.pipe");
-        OgrPipe.Outcome<CopyChunker.Result> outcome =
-            OgrPipe.run(
-                normalisation.command(pipe),
-                pipe,
-                OGR_TIMEOUT,
-                in -> new CopyChunker(dateLike, chunkSize, dir, uploads::submit).split(in));
-        if (!outcome.process().ok()) {
-          throw ogrFailure(outcome.process(), normalisation, display);
-        }
-        split = outcome.value();
-        chunks.addAll(uploads.finish());
-      }
+      Converted converted =
+          convert(source, probed, normalisation, dateLike, chunkSize, jobId, dir, display, chunks);
+      CopyChunker.Result split = converted.rows();
       if (split.rows() == 0) {
         throw TaskFailure.permanent(
             "EMPTY_LAYER",
@@ -179,7 +195,10 @@ public final class VectorPrepareHandler implements TaskHandler {
           VectorManifest.blobName(jobId),
           manifest.toJson().encodePrettily().getBytes(StandardCharsets.UTF_8),
           "application/json");
-      return new JsonObject().put("manifest", manifest.toJson());
+      return new JsonObject()
+          .put("manifest", manifest.toJson())
+          .put("conversion_parts", converted.parts())
+          .put("probed_in_parts", probed.parts() != null);
     } catch (Exception e) {
       if (wroteChunks) {
         try {
@@ -192,6 +211,89 @@ public final class VectorPrepareHandler implements TaskHandler {
     } finally {
       deleteTree(dir);
     }
+  }
+
+  /**
+   * Runs the normalisation into chunks: the parts of a split source at once when it splits, else
+   * (or when the parts do not line up with their chunk ranges) in one pass. Fills {@code chunks}.
+   */
+  /** What the conversion saw, and how many ogr2ogr processes (parts) it took. */
+  private record Converted(CopyChunker.Result rows, int parts) {}
+
+  private Converted convert(
+      SourceFiles.LocalSource source,
+      Probed probed,
+      Normalisation normalisation,
+      boolean[] dateLike,
+      int chunkSize,
+      String jobId,
+      Path dir,
+      String display,
+      List<VectorManifest.Chunk> chunks)
+      throws Exception {
+    SourceSplit.Plan plan =
+        probed.parts() != null
+            ? probed.parts()
+            : SourceSplit.plan(source, probed.probe(), parallelism, splitMinBytes, chunkSize, dir);
+    if (plan != null) {
+      try (ChunkUploads uploads = new ChunkUploads(store, tempContainer, jobId)) {
+        try {
+          List<PartConversions.PartResult> parts =
+              PartConversions.run(
+                  plan,
+                  new PartConversions.Settings(
+                      normalisation, dateLike, chunkSize, uploads, OGR_TIMEOUT));
+          for (PartConversions.PartResult part : parts) {
+            if (!part.process().ok()) {
+              throw ogrFailure(part.process(), normalisation, display);
+            }
+          }
+          chunks.addAll(uploads.finish());
+          return new Converted(PartConversions.merge(parts, plan.nullRowsPerPart()), parts.size());
+        } catch (PartConversions.Misaligned e) {
+          uploads.drain();
+          store.deletePrefix(tempContainer, VectorManifest.prefix(jobId));
+        }
+      }
+    }
+    try (ChunkUploads uploads = new ChunkUploads(store, tempContainer, jobId)) {
+      // ogr2ogr writes the dump into a pipe; chunks are cut and uploaded while it works
+      Path pipe = dir.resolve("dump.pipe");
+      OgrPipe.Outcome<CopyChunker.Result> outcome =
+          OgrPipe.run(
+              normalisation.command(pipe),
+              pipe,
+              OGR_TIMEOUT,
+              in -> new CopyChunker(dateLike, chunkSize, dir, uploads::submit).split(in));
+      if (!outcome.process().ok()) {
+        throw ogrFailure(outcome.process(), normalisation, display);
+      }
+      chunks.addAll(uploads.finish());
+      return new Converted(outcome.value(), 1);
+    }
+  }
+
+  /** The layer's probe, and the parts when the source was probed in parts that all agree. */
+  private record Probed(LayerProbe probe, SourceSplit.Plan parts) {}
+
+  private Probed probeSource(
+      SourceFiles.LocalSource source, JsonObject converter, int chunkSize, Path dir, String display)
+      throws Exception {
+    SourceSplit.Plan raw =
+        SourceSplit.raw(source, parallelism, splitMinBytes, chunkSize, dir.resolve("probed-parts"));
+    if (raw != null) {
+      LayerProbe agreed = PartProbes.agreed(raw, converter.getString("layer_name"), display);
+      SourceSplit.Plan parts =
+          agreed == null ? null : SourceSplit.typed(raw, source.format(), agreed);
+      if (parts != null) {
+        return new Probed(agreed, parts);
+      }
+      deleteTree(dir.resolve("probed-parts"));
+      if (agreed != null) {
+        return new Probed(agreed, null);
+      }
+    }
+    return new Probed(probe(source, converter, dir, display), null);
   }
 
   private static LayerProbe probe(

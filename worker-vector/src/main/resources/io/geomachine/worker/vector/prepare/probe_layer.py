@@ -30,6 +30,7 @@ def crs(sr):
 
 def main():
     gdal.UseExceptions()
+    gdal.SetConfigOption("SHAPE_RESTORE_SHX", "YES")  # a shapefile without .shx: GDAL rebuilds it
     path, wanted = sys.argv[1], sys.argv[2] or None
     try:
         ds = gdal.OpenEx(path, gdal.OF_VECTOR | gdal.OF_READONLY, open_options=sys.argv[3:])

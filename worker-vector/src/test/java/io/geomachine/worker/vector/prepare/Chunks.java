@@ -18,7 +18,7 @@ final class Chunks {
   static List<Map<String, String>> rows(BlobStore store, String container, VectorManifest m) {
     List<Map<String, String>> rows = new ArrayList<>();
     for (VectorManifest.Chunk c : m.chunks()) {
-      String text = new String(store.downloadBytes(container, c.blob()), StandardCharsets.UTF_8);
+      String text = new String(bytes(store, container, c.blob()), StandardCharsets.UTF_8);
       String[] lines = text.split("\n", -1);
       if (!lines[lines.length - 1].isEmpty()) {
         throw new AssertionError("a chunk ends with a newline");
@@ -40,6 +40,20 @@ final class Chunks {
       }
     }
     return rows;
+  }
+
+  /** A chunk's COPY text: the blob, which must be gzip-compressed, decompressed. */
+  static byte[] bytes(BlobStore store, String container, String blob) {
+    byte[] packed = store.downloadBytes(container, blob);
+    if (packed.length < 2 || (packed[0] & 0xff) != 0x1f || (packed[1] & 0xff) != 0x8b) {
+      throw new AssertionError(blob + " is not gzip-compressed");
+    }
+    try (java.io.InputStream in =
+        new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(packed))) {
+      return in.readAllBytes();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   static String unescape(String field) {

@@ -54,7 +54,7 @@ class ChunksLoadIntoPostgisTest {
                 .collect(Collectors.joining(", "));
     for (VectorManifest.Chunk c : m.chunks()) {
       Path file = h.files.resolve("chunk" + c.index() + ".tsv");
-      h.store.download(PrepareHarness.TEMP, c.blob(), file);
+      Files.write(file, Chunks.bytes(h.store, PrepareHarness.TEMP, c.blob()));
       ProcessRunner.Result r =
           ProcessRunner.run(
               List.of(

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,7 +31,9 @@ class CopyChunkerTest {
             dir,
             (index, file, rows) -> {
               assertEquals(chunks.size(), index);
-              chunks.add(Files.readString(file));
+              try (java.io.InputStream in = ChunkFiles.open(file)) {
+                chunks.add(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+              }
             });
     return chunker.split(new ByteArrayInputStream(dump.getBytes(StandardCharsets.UTF_8)));
   }

@@ -38,7 +38,7 @@ final class PrepareHarness implements AutoCloseable {
     store.ensureContainer(BRONZE);
     work = Files.createTempDirectory("vector-prepare-work");
     files = Files.createTempDirectory("vector-prepare-files");
-    handler = new VectorPrepareHandler(db.pool(), store, TEMP, work);
+    handler = new VectorPrepareHandler(db.pool(), store, TEMP, work, 1, Long.MAX_VALUE);
   }
 
   /** Uploads a local file to the bronze container under this run's prefix; its blob name. */
@@ -72,8 +72,25 @@ final class PrepareHarness implements AutoCloseable {
 
   /** Runs prepare (again) for an existing job, as a redelivered or re-run task would. */
   VectorManifest prepare(JsonObject params, String jobId) throws Exception {
+    return VectorManifest.fromJson(run(handler, params, jobId).getJsonObject("manifest"));
+  }
+
+  /** A prepare handler that splits sources of any size into up to {@code parallelism} parts. */
+  VectorPrepareHandler splitting(int parallelism) {
+    return new VectorPrepareHandler(db.pool(), store, TEMP, work, parallelism, 0);
+  }
+
+  /** Runs {@code with} as a new job; its whole task result (manifest checked as stored). */
+  JsonObject run(VectorPrepareHandler with, JsonObject params) throws Exception {
+    String jobId = Sql.newJobId();
+    Sql.insertJob(db.pool(), jobId, "processing", 1, 3);
+    return run(with, params, jobId);
+  }
+
+  private JsonObject run(VectorPrepareHandler with, JsonObject params, String jobId)
+      throws Exception {
     JsonObject result =
-        handler.handle(
+        with.handle(
             new TaskInput(UUID.randomUUID().toString(), jobId, "process_vector", 1, "0", params));
     VectorManifest m = VectorManifest.fromJson(result.getJsonObject("manifest"));
     VectorManifest stored =
@@ -82,7 +99,7 @@ final class PrepareHarness implements AutoCloseable {
     if (!stored.equals(m)) {
       throw new AssertionError("the stored manifest differs from the task result");
     }
-    return m;
+    return result;
   }
 
   /** Runs prepare expecting a failure; the failure, after checking nothing was left behind. */

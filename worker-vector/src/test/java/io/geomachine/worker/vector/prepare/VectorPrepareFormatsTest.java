@@ -234,6 +234,23 @@ class VectorPrepareFormatsTest {
   }
 
   @Test
+  void aShapefileWithoutShxIsRead() throws Exception {
+    Path dir = Files.createDirectories(h.files.resolve("noshx"));
+    ogr2ogr(
+        "-f",
+        "ESRI Shapefile",
+        dir.resolve("points.shp").toString(),
+        reference.toString(),
+        "-lco",
+        "ENCODING=UTF-8");
+    for (String ext : List.of("shp", "dbf", "prj", "cpg")) {
+      h.upload(dir.resolve("points." + ext), "noshx/points." + ext);
+    }
+    VectorManifest m = h.prepare(h.params(h.run + "/noshx/points.shp", new JsonObject()));
+    check("shapefile without .shx", m, "ESRI Shapefile");
+  }
+
+  @Test
   void reprojectsFromAProjectedCrs() throws Exception {
     Path utm = h.files.resolve("utm.gpkg");
     ogr2ogr("-f", "GPKG", utm.toString(), reference.toString(), "-t_srs", "EPSG:32633");

@@ -1,0 +1,120 @@
+package io.geomachine.worker.vector.prepare;
+
+import io.geomachine.core.process.ProcessRunner;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeSet;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * Converts the parts of a split source at once: one ogr2ogr per part writing into its own pipe, one
+ * {@link CopyChunker} per part cutting its chunks, numbered from the part's first chunk index. A
+ * part that does not fill exactly its share of chunks (rows dropped, records miscounted) makes the
+ * whole attempt {@link Misaligned}: the caller then converts the source in one pass instead.
+ */
+final class PartConversions {
+  /** The parts did not line up with their chunk index ranges. */
+  static final class Misaligned extends Exception {
+    Misaligned(String message) {
+      super(message, null, false, false);
+    }
+  }
+
+  /** What every part does: the normalisation, chunking and upload settings of the whole. */
+  record Settings(
+      Normalisation normalisation,
+      boolean[] dateLike,
+      int chunkSize,
+      ChunkUploads uploads,
+      Duration timeout) {}
+
+  /** One part's outcome. */
+  record PartResult(SourceSplit.Part part, ProcessRunner.Result process, CopyChunker.Result rows) {}
+
+  private PartConversions() {}
+
+  /**
+   * Runs every part; the parts' results in part order (a failed ogr2ogr is the caller's to report).
+   * Throws {@link Misaligned} when a part wrote more or fewer chunks than its range.
+   */
+  static List<PartResult> run(SourceSplit.Plan plan, Settings settings) throws Exception {
+    List<SourceSplit.Part> parts = plan.parts();
+    ExecutorService threads = Executors.newFixedThreadPool(parts.size());
+    try {
+      List<Future<PartResult>> running = new ArrayList<>();
+      for (SourceSplit.Part part : parts) {
+        running.add(threads.submit(() -> convert(part, settings)));
+      }
+      List<PartResult> results = new ArrayList<>();
+      for (Future<PartResult> f : running) {
+        try {
+          results.add(f.get());
+        } catch (ExecutionException e) {
+          running.forEach(other -> other.cancel(true));
+          throw e.getCause() instanceof Exception cause ? cause : e;
+        }
+      }
+      for (PartResult r : results) {
+        if (r.process().ok() && !r.part().last() && r.rows().chunks() != r.part().chunks()) {
+          throw new Misaligned(
+              "part "
+                  + r.part().number()
+                  + " wrote "
+                  + r.rows().chunks()
+                  + " chunks, not "
+                  + r.part().chunks());
+        }
+      }
+      return results;
+    } finally {
+      threads.shutdownNow();
+    }
+  }
+
+  private static PartResult convert(SourceSplit.Part part, Settings settings) throws Exception {
+    Normalisation own = settings.normalisation().withSource(part.dataset(), part.openOptions());
+    Path pipe = part.dir().resolve("dump.pipe");
+    CopyChunker.ChunkSink sink =
+        (index, file, rows) -> {
+          if (!part.last() && index >= part.chunks()) {
+            throw new Misaligned(
+                "part " + part.number() + " has more than " + part.chunks() + " chunks");
+          }
+          settings.uploads().submit(part.firstChunk() + index, file, rows);
+        };
+    OgrPipe.Outcome<CopyChunker.Result> outcome =
+        OgrPipe.run(
+            own.command(pipe),
+            pipe,
+            settings.timeout(),
+            in ->
+                new CopyChunker(settings.dateLike(), settings.chunkSize(), part.dir(), sink)
+                    .split(in));
+    return new PartResult(part, outcome.process(), outcome.value());
+  }
+
+  /** The parts' rows as one pass would have counted them (without the schema features). */
+  static CopyChunker.Result merge(List<PartResult> results, int nullRowsPerPart) {
+    long rows = 0;
+    long dropped = 0;
+    int chunks = 0;
+    TreeSet<Integer> types = new TreeSet<>();
+    boolean anyZ = false;
+    boolean anyM = false;
+    for (PartResult r : results) {
+      CopyChunker.Result c = r.rows();
+      rows += c.rows();
+      dropped += c.droppedNullOrEmpty() - nullRowsPerPart;
+      chunks += c.chunks();
+      types.addAll(c.baseTypes());
+      anyZ |= c.anyZ();
+      anyM |= c.anyM();
+    }
+    return new CopyChunker.Result(rows, dropped, chunks, types, anyZ, anyM);
+  }
+}
