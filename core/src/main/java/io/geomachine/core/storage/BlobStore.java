@@ -60,9 +60,9 @@ public final class BlobStore {
   private static final Duration TIMEOUT = Duration.ofMinutes(10);
 
   /**
-   * How files move: in 8 MiB blocks, 8 at once (at most 64 MiB of buffers per transfer). The SDK's
-   * defaults (4 MiB blocks) were measurably slower for the ETL's large files; see
-   * docs/benchmarks.md.
+   * How files move: in 8 MiB blocks, 8 at once (at most 64 MiB of buffers per transfer). Measured
+   * on a 643 MB file against local Azurite: downloads 1.9-2.5 s instead of the SDK defaults'
+   * 4.2-4.9 s; uploads unchanged at about 10 s (Azurite's own speed).
    */
   static final ParallelTransferOptions FILE_TRANSFER =
       new ParallelTransferOptions()

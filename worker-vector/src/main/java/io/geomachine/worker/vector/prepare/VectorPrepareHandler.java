@@ -98,10 +98,13 @@ public final class VectorPrepareHandler implements TaskHandler {
     boolean wroteChunks = false;
     try {
       JsonObject converter = p.getJsonObject("converter_params", new JsonObject());
+      long started = System.nanoTime();
       SourceFiles.LocalSource source =
           SourceFiles.fetch(store, container, blob, format, converter, dir);
+      long fetched = System.nanoTime();
       int chunkSize = p.getInteger("chunk_size", ProcessVectorJob.DEFAULT_CHUNK_SIZE);
       Probed probed = probeSource(source, converter, chunkSize, dir, display);
+      long probedAt = System.nanoTime();
       LayerProbe probe = probed.probe();
       if (!probe.hasFeatures()) {
         throw TaskFailure.permanent(
@@ -152,8 +155,10 @@ public final class VectorPrepareHandler implements TaskHandler {
         dateLike[i + 1] = PgTypes.isDateLike(columns.get(i).pgType());
       }
       List<VectorManifest.Chunk> chunks = new ArrayList<>();
+      long convertStarted = System.nanoTime();
       Converted converted =
           convert(source, probed, normalisation, dateLike, chunkSize, jobId, dir, display, chunks);
+      long convertedAt = System.nanoTime();
       CopyChunker.Result split = converted.rows();
       if (split.rows() == 0) {
         throw TaskFailure.permanent(
@@ -198,7 +203,15 @@ public final class VectorPrepareHandler implements TaskHandler {
       return new JsonObject()
           .put("manifest", manifest.toJson())
           .put("conversion_parts", converted.parts())
-          .put("probed_in_parts", probed.parts() != null);
+          .put("probed_in_parts", probed.parts() != null)
+          // where the stage's time went, for operators and benchmarks (docs/benchmarks.md)
+          .put(
+              "timings_ms",
+              new JsonObject()
+                  .put("fetch", (fetched - started) / 1_000_000)
+                  .put("probe", (probedAt - fetched) / 1_000_000)
+                  .put("convert_and_upload", (convertedAt - convertStarted) / 1_000_000)
+                  .put("total", (System.nanoTime() - started) / 1_000_000));
     } catch (Exception e) {
       if (wroteChunks) {
         try {
