@@ -53,21 +53,49 @@ final class JobRunner {
     executor = engine.taskExecutor(handlers);
   }
 
-  /** Submits the job and delivers messages until nothing more is sent; the job as it ended. */
+  /**
+   * Submits the job and delivers messages until nothing more is sent; the job as it ended. A task
+   * whose retryable failure scheduled a retry (a delayed outbox message) is waited for, up to
+   * {@link #RETRY_WAIT}, as the worker would: a storage hiccup on a busy machine retries.
+   */
   Job run(String jobType, JsonObject params) {
     String jobId = Sql.await(engine.submission().submit(jobType, params)).job().jobId();
-    for (int round = 0; round < 50; round++) {
+    long waitUntil = 0;
+    for (int round = 0; round < 200; round++) {
       Sql.await(engine.relay().drainUntilEmpty());
       List<JsonObject> jobs = take(Destination.JOBS);
       List<JsonObject> tasks = take(Destination.RASTER_TASKS);
       if (jobs.isEmpty() && tasks.isEmpty()) {
-        return job(jobId);
+        Job job = job(jobId);
+        if (job.status().isTerminal()) {
+          return job;
+        }
+        if (waitUntil == 0) {
+          waitUntil = System.nanoTime() + RETRY_WAIT.toNanos();
+        }
+        if (System.nanoTime() > waitUntil) {
+          return job;
+        }
+        sleep();
+        continue;
       }
+      waitUntil = 0;
       jobs.forEach(m -> Sql.await(machine.handle(JobMessage.fromJson(m))));
       tasks.forEach(m -> executor.execute(TaskMessage.fromJson(m)));
     }
-    fail("job " + jobId + " did not settle in 50 rounds");
+    fail("job " + jobId + " did not settle in 200 rounds");
     return null;
+  }
+
+  static final java.time.Duration RETRY_WAIT = java.time.Duration.ofSeconds(45);
+
+  private static void sleep() {
+    try {
+      Thread.sleep(250);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
   }
 
   Job job(String jobId) {
