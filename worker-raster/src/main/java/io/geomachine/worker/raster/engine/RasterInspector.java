@@ -40,8 +40,14 @@ public final class RasterInspector {
    * #writeSample}).
    */
   public RasterInfo inspect(Path source, Path workDir) throws InterruptedException, TaskFailure {
+    return inspect(source, workDir, null);
+  }
+
+  /** {@link #inspect(Path, Path)} with the source's {@code gdalinfo -json} when already read. */
+  public RasterInfo inspect(Path source, Path workDir, JsonObject metadata)
+      throws InterruptedException, TaskFailure {
     String label = source.getFileName().toString();
-    JsonObject meta = gdal.info(source, label);
+    JsonObject meta = metadata != null ? metadata : gdal.info(source, label);
     RasterInfo info = parse(meta, size(source));
     if (info.bands().isEmpty()) {
       throw TaskFailure.permanent(RasterCodes.FILE_UNREADABLE, label + " has no raster bands");

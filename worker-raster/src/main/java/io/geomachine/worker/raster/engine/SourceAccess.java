@@ -4,6 +4,7 @@ import io.geomachine.core.storage.BlobEntry;
 import io.geomachine.core.storage.BlobSettings;
 import io.geomachine.core.storage.BlobStore;
 import io.geomachine.core.task.TaskFailure;
+import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -63,8 +64,12 @@ public final class SourceAccess {
     return Path.of("/vsiaz/" + container + "/" + blob);
   }
 
-  /** A source opened for reading: the path GDAL reads and how it got there. */
-  public record Opened(Path path, String mode, SourceCache.Lease lease) implements AutoCloseable {
+  /**
+   * A source opened for reading: the path GDAL reads, how it got there, and (read through /vsiaz/)
+   * the {@code gdalinfo -json} that proved GDAL can read it there, so it is not read again.
+   */
+  public record Opened(Path path, String mode, SourceCache.Lease lease, JsonObject metadata)
+      implements AutoCloseable {
     @Override
     public void close() {
       if (lease != null) {
@@ -82,8 +87,8 @@ public final class SourceAccess {
     if (remoteFirst) {
       Path remote = vsiPath(container, entry.name());
       try {
-        gdal.info(remote, container + "/" + entry.name());
-        return new Opened(remote, "vsiaz", null);
+        JsonObject metadata = gdal.info(remote, container + "/" + entry.name());
+        return new Opened(remote, "vsiaz", null, metadata);
       } catch (TaskFailure e) {
         if (!Gdal.isAccessProblem(e.getMessage())) {
           throw e;
@@ -91,6 +96,6 @@ public final class SourceAccess {
       }
     }
     SourceCache.Lease lease = cache.acquire(container, entry, cacheDir, source);
-    return new Opened(lease.path(), "local_copy", lease);
+    return new Opened(lease.path(), "local_copy", lease, null);
   }
 }

@@ -53,7 +53,7 @@ public final class TilingSchemeHandler implements TaskHandler {
     try (WorkDir dir = ctx.raster().workDir(input.taskId());
         SourceAccess.Opened src = ctx.access().open(container, entry, ctx.cacheDir())) {
       ValidateRasterHandler.Validated validated =
-          ValidateRasterHandler.validate(ctx, p, container, entry, src.path(), dir.path());
+          ValidateRasterHandler.validate(ctx, p, container, entry, src, dir.path());
       RasterInfo info = validated.info();
       JsonObject validation = validated.summary();
       CogOptions options = CreateCogHandler.options(p, validation);

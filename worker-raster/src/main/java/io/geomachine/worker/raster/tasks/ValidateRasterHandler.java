@@ -69,7 +69,7 @@ public final class ValidateRasterHandler implements TaskHandler {
     }
     try (WorkDir dir = ctx.raster().workDir(input.taskId());
         SourceAccess.Opened src = ctx.access().open(container, entry, ctx.cacheDir())) {
-      Validated v = validate(ctx, p, container, entry, src.path(), dir.path());
+      Validated v = validate(ctx, p, container, entry, src, dir.path());
       return v.summary().put("read_mode", src.mode());
     }
   }
@@ -79,9 +79,15 @@ public final class ValidateRasterHandler implements TaskHandler {
 
   /** Inspects the opened source and validates it against the job's parameters. */
   static Validated validate(
-      TilingContext ctx, JsonObject p, String container, BlobEntry entry, Path source, Path dir)
+      TilingContext ctx,
+      JsonObject p,
+      String container,
+      BlobEntry entry,
+      SourceAccess.Opened source,
+      Path dir)
       throws InterruptedException, TaskFailure {
-    RasterInfo info = new RasterInspector(ctx.remoteGdal()).inspect(source, dir);
+    RasterInfo info =
+        new RasterInspector(ctx.remoteGdal()).inspect(source.path(), dir, source.metadata());
     RasterValidation.Outcome outcome =
         new RasterValidation()
             .validate(

@@ -44,6 +44,11 @@ final class SourceSplit {
 
   private SourceSplit() {}
 
+  /** Whether a source of {@code size} bytes is cut at all: at least 2 parts, not too small. */
+  private static boolean worthSplitting(long size, int parallelism, long minBytes) {
+    return parallelism >= 2 && size >= Math.max(minBytes, 1);
+  }
+
   /**
    * The parts of {@code source}, written under {@code workDir}; null when it is not split (too
    * small, one chunk, a format or schema this cannot split safely, fewer records than estimated).
@@ -58,7 +63,7 @@ final class SourceSplit {
       throws IOException {
     Path file = source.dataset();
     long size = Files.size(file);
-    if (parallelism < 2 || size < Math.max(minBytes, 1)) {
+    if (!worthSplitting(size, parallelism, minBytes)) {
       return null;
     }
     byte[] head = readHead(file);
@@ -118,7 +123,7 @@ final class SourceSplit {
       throws IOException {
     Path file = source.dataset();
     long size = Files.size(file);
-    if (parallelism < 2 || size < Math.max(minBytes, 1)) {
+    if (!worthSplitting(size, parallelism, minBytes)) {
       return null;
     }
     byte[] head = readHead(file);
