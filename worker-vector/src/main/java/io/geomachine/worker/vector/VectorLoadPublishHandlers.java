@@ -13,7 +13,8 @@ final class VectorLoadPublishHandlers {
     VectorWorkerConfig.VectorConfig vector = config.vector();
     String temp = config.storage().tempContainer();
     StagingLoader loader =
-        new StagingLoader(vector.jdbcUrl(), vector.jdbcUser(), vector.jdbcPassword());
+        new StagingLoader(
+            vector.jdbcUrl(), vector.jdbcUser(), vector.jdbcPassword(), vector.jdbcSslMode());
     VectorStacItems items = new VectorStacItems(vector.jdbcUrl(), vector.featuresBaseUrl());
     return List.of(
         new VectorLoadChunkHandler(blobs, temp, loader),

@@ -41,6 +41,13 @@ public interface VectorWorkerConfig {
     String jdbcPassword();
 
     /**
+     * The JDBC {@code sslmode} (disable, allow, prefer, require, verify-ca, verify-full) unless the
+     * URL names one; by default the reactive datasource's {@code ssl-mode}
+     * (application.properties), so both kinds of connection are encrypted alike.
+     */
+    String jdbcSslMode();
+
+    /**
      * The OGC API - Features service published tables are served by: STAC items link to {@code
      * {base}/collections/geo.<table>/items}.
      */

@@ -43,7 +43,7 @@ final class VectorFixture implements AutoCloseable {
     blobs.ensureContainer(TEMP);
     jdbcUrl = "jdbc:" + TestServices.reactiveUrl(database);
     StagingLoader loader =
-        new StagingLoader(jdbcUrl, TestServices.pgUser(), TestServices.pgPassword());
+        new StagingLoader(jdbcUrl, TestServices.pgUser(), TestServices.pgPassword(), "disable");
     items = new VectorStacItems(jdbcUrl, "http://features.test/api");
     load = new VectorLoadChunkHandler(blobs, TEMP, loader);
     publish = new VectorPublishHandler(db.pool(), blobs, TEMP, items);
