@@ -72,31 +72,84 @@ public final class ProcessRunner {
     } else {
       pb.redirectErrorStream(true);
     }
-    long start = System.nanoTime();
-    Process process = pb.start();
+    Started started =
+        new Started(command, pb.start(), stdoutFile != null ? Stream.STDERR : Stream.STDOUT);
     try {
-      process.getOutputStream().close();
+      started.process.getOutputStream().close();
     } catch (IOException ignored) {
       // nothing is written to the tool's stdin; it may have closed it first
     }
-    InputStream captured = stdoutFile != null ? process.getErrorStream() : process.getInputStream();
-    Tail tail = new Tail(captured);
-    Thread reader = new Thread(tail, "output-of-" + Path.of(command.get(0)).getFileName());
-    reader.setDaemon(true);
-    reader.start();
-    boolean finished;
-    try {
-      finished = process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
-      if (!finished) {
-        process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-      }
-      reader.join(5_000);
-    } catch (InterruptedException e) {
-      process.destroyForcibly();
-      throw e;
+    return started.await(timeout);
+  }
+
+  /**
+   * Starts {@code command} for a conversation: the caller writes its standard input and reads its
+   * standard output; standard error is captured for the {@link Result}. {@link Started#await} ends
+   * it.
+   */
+  public static Started start(List<String> command, Map<String, String> env) throws IOException {
+    ProcessBuilder pb = new ProcessBuilder(command);
+    pb.environment().putAll(env);
+    return new Started(command, pb.start(), Stream.STDERR);
+  }
+
+  private enum Stream {
+    STDOUT,
+    STDERR
+  }
+
+  /** A running command whose captured output ends up in its {@link Result}. */
+  public static final class Started {
+    private final List<String> command;
+    private final Process process;
+    private final Tail tail;
+    private final Thread reader;
+    private final long start = System.nanoTime();
+
+    private Started(List<String> command, Process process, Stream captured) {
+      this.command = List.copyOf(command);
+      this.process = process;
+      this.tail =
+          new Tail(captured == Stream.STDERR ? process.getErrorStream() : process.getInputStream());
+      this.reader = new Thread(tail, "output-of-" + Path.of(command.get(0)).getFileName());
+      reader.setDaemon(true);
+      reader.start();
     }
-    long ms = (System.nanoTime() - start) / 1_000_000;
-    return new Result(List.copyOf(command), finished ? process.exitValue() : -1, tail.text(), ms);
+
+    /** The command's standard input (closing it tells a conversing tool there is no more). */
+    public java.io.OutputStream stdin() {
+      return process.getOutputStream();
+    }
+
+    /** The command's standard output (only for {@link ProcessRunner#start}). */
+    public InputStream stdout() {
+      return process.getInputStream();
+    }
+
+    /** Kills the command if it still runs (a conversation given up). */
+    public void kill() {
+      process.destroyForcibly();
+    }
+
+    /**
+     * Waits until the command ends, killing it after {@code timeout} or when this thread is
+     * interrupted (a cancelled task).
+     */
+    public Result await(Duration timeout) throws InterruptedException {
+      boolean finished;
+      try {
+        finished = process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        if (!finished) {
+          process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+        reader.join(5_000);
+      } catch (InterruptedException e) {
+        process.destroyForcibly();
+        throw e;
+      }
+      long ms = (System.nanoTime() - start) / 1_000_000;
+      return new Result(command, finished ? process.exitValue() : -1, tail.text(), ms);
+    }
   }
 
   /** Keeps the last MAX_OUTPUT characters of a stream. */

@@ -4,6 +4,7 @@ import io.geomachine.core.job.vector.VectorManifest;
 import io.geomachine.core.storage.BlobStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -12,6 +13,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Uploads chunk files while the next ones are being written: a few uploads at once, and at most a
@@ -20,6 +22,7 @@ import java.util.concurrent.Semaphore;
  */
 final class ChunkUploads implements AutoCloseable {
   private static final int THREADS = 3;
+  private static final Duration CLOSE_WAIT = Duration.ofMinutes(2);
 
   private final BlobStore store;
   private final String container;
@@ -85,8 +88,22 @@ final class ChunkUploads implements AutoCloseable {
     return done;
   }
 
+  /**
+   * Cancels the uploads not started yet and waits for the running ones to end: an upload cut off by
+   * an interrupt may still complete in storage afterwards, after the caller deleted the job's
+   * chunks on a failure, and leave one behind.
+   */
   @Override
   public void close() {
-    pool.shutdownNow();
+    snapshot().forEach(f -> f.cancel(false));
+    pool.shutdown();
+    try {
+      if (!pool.awaitTermination(CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+        pool.shutdownNow(); // the janitor removes what stays behind under the recorded prefix
+      }
+    } catch (InterruptedException e) {
+      pool.shutdownNow();
+      Thread.currentThread().interrupt();
+    }
   }
 }

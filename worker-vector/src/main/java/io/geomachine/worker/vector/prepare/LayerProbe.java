@@ -50,19 +50,40 @@ public record LayerProbe(
   public static LayerProbe run(
       Path path, String layerName, List<String> openOptions, Path workDir, String displayName)
       throws IOException, InterruptedException, TaskFailure {
-    Path script = workDir.resolve("probe_layer.py");
-    try (InputStream in = LayerProbe.class.getResourceAsStream("probe_layer.py")) {
-      Files.copy(in, script, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-    }
     Path out = workDir.resolve("probe.json");
-    List<String> command = new ArrayList<>(List.of(PYTHON, script.toString(), path.toString()));
-    command.add(layerName == null ? "" : layerName);
-    command.addAll(openOptions);
-    ProcessRunner.Result r = ProcessRunner.run(command, Map.of(), TIMEOUT, out);
+    ProcessRunner.Result r =
+        ProcessRunner.run(command(path, layerName, openOptions, workDir), Map.of(), TIMEOUT, out);
     String text = Files.exists(out) ? Files.readString(out).strip() : "";
     if (!r.ok() || text.isEmpty()) {
       throw new IllegalStateException("layer probe failed: " + r.describeFailure());
     }
+    return parse(text, displayName);
+  }
+
+  /**
+   * The probe's command line: {@code probe_layer.py} (written into {@code workDir}), then {@code
+   * extra} arguments before the dataset (e.g. {@code --then-translate}).
+   */
+  static List<String> command(
+      Path path, String layerName, List<String> openOptions, Path workDir, String... extra)
+      throws IOException {
+    Path script = workDir.resolve("probe_layer.py");
+    try (InputStream in = LayerProbe.class.getResourceAsStream("probe_layer.py")) {
+      Files.copy(in, script, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    }
+    List<String> command = new ArrayList<>(List.of(PYTHON, script.toString()));
+    command.addAll(List.of(extra));
+    command.add(path.toString());
+    command.add(layerName == null ? "" : layerName);
+    command.addAll(openOptions);
+    return command;
+  }
+
+  /**
+   * The probe's JSON; its own codes (FILE_UNREADABLE, LAYER_NOT_FOUND, NO_GEOMETRY) become
+   * permanent task failures naming {@code displayName}.
+   */
+  static LayerProbe parse(String text, String displayName) throws TaskFailure {
     JsonObject j = new JsonObject(text);
     if (j.containsKey("error")) {
       throw TaskFailure.permanent(

@@ -1,9 +1,13 @@
 package io.geomachine.worker.vector.prepare;
 
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * The one ogr2ogr pass that normalises a layer into PostgreSQL COPY rows: to EPSG:4326, multi
@@ -75,6 +79,7 @@ public record Normalisation(
     return keepZ && keepM ? "XYZM" : keepZ ? "XYZ" : keepM ? "XYM" : "XY";
   }
 
+  /** The ogr2ogr command that converts the layer into the dump file (or pipe) {@code dump}. */
   public List<String> command(Path dump) {
     List<String> c = new ArrayList<>(List.of("ogr2ogr", "-f", "PGDUMP", dump.toString()));
     c.add(dataset.toString());
@@ -82,9 +87,41 @@ public record Normalisation(
     for (String option : openOptions) {
       c.addAll(List.of("-oo", option));
     }
-    c.addAll(List.of("--config", "PG_USE_COPY", "YES"));
-    // a shapefile without its .shx index: GDAL rebuilds it from the .shp
-    c.addAll(List.of("--config", "SHAPE_RESTORE_SHX", "YES"));
+    CONFIG.forEach((name, value) -> c.addAll(List.of("--config", name, value)));
+    c.addAll(translation());
+    return c;
+  }
+
+  /**
+   * The same conversion for {@code probe_layer.py --then-translate}, which has the layer open
+   * already: {"dest", "args" (ogr2ogr's, layer name last), "config"}.
+   */
+  public JsonObject translateOrder(Path dump) {
+    List<String> args = new ArrayList<>(List.of("-f", "PGDUMP"));
+    args.addAll(translation());
+    args.add(layer);
+    JsonObject config = new JsonObject();
+    CONFIG.forEach(config::put);
+    return new JsonObject()
+        .put("dest", dump.toString())
+        .put("args", new JsonArray(args))
+        .put("config", config);
+  }
+
+  /**
+   * GDAL settings of every conversion: COPY rows in the dump, and a shapefile without its .shx
+   * index rebuilt from the .shp.
+   */
+  private static final Map<String, String> CONFIG = new LinkedHashMap<>();
+
+  static {
+    CONFIG.put("PG_USE_COPY", "YES");
+    CONFIG.put("SHAPE_RESTORE_SHX", "YES");
+  }
+
+  /** ogr2ogr's options after the source: the dump layout and the normalisation. */
+  private List<String> translation() {
+    List<String> c = new ArrayList<>();
     for (String lco :
         List.of(
             "CREATE_TABLE=OFF",

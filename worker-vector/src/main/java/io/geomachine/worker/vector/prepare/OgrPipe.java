@@ -25,6 +25,12 @@ final class OgrPipe {
     T read(InputStream in) throws Exception;
   }
 
+  /** Runs the tool to its end; it writes into the pipe. */
+  @FunctionalInterface
+  interface Tool {
+    ProcessRunner.Result run() throws Exception;
+  }
+
   /** What the tool did and what the reader made of its output. */
   record Outcome<T>(ProcessRunner.Result process, T value) {}
 
@@ -37,6 +43,11 @@ final class OgrPipe {
    */
   static <T> Outcome<T> run(List<String> command, Path fifo, Duration timeout, Reader<T> reader)
       throws Exception {
+    return run(() -> ProcessRunner.run(command, Map.of(), timeout, null), fifo, reader);
+  }
+
+  /** As {@link #run(List, Path, Duration, Reader)}, with the tool run by {@code tool}. */
+  static <T> Outcome<T> run(Tool tool, Path fifo, Reader<T> reader) throws Exception {
     ProcessRunner.Result made =
         ProcessRunner.run(
             List.of("mkfifo", fifo.toString()), Map.of(), Duration.ofSeconds(30), null);
@@ -46,10 +57,10 @@ final class OgrPipe {
     AtomicBoolean readerOpened = new AtomicBoolean();
     ExecutorService runner = Executors.newSingleThreadExecutor();
     try {
-      Future<ProcessRunner.Result> tool =
+      Future<ProcessRunner.Result> running =
           runner.submit(
               () -> {
-                ProcessRunner.Result r = ProcessRunner.run(command, Map.of(), timeout, null);
+                ProcessRunner.Result r = tool.run();
                 if (!readerOpened.get()) {
                   // the tool never opened the pipe: open and close it so the reader's open returns
                   try (OutputStream unblock = Files.newOutputStream(fifo)) {
@@ -63,11 +74,11 @@ final class OgrPipe {
         readerOpened.set(true);
         value = reader.read(in);
       } catch (Exception | Error e) {
-        tool.cancel(true); // interrupts ProcessRunner, which kills the tool
+        running.cancel(true); // interrupts ProcessRunner, which kills the tool
         throw e;
       }
       try {
-        return new Outcome<>(tool.get(), value);
+        return new Outcome<>(running.get(), value);
       } catch (ExecutionException e) {
         throw e.getCause() instanceof Exception cause ? cause : e;
       }

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -25,13 +26,43 @@ final class PartConversions {
     }
   }
 
-  /** What every part does: the normalisation, chunking and upload settings of the whole. */
+  /** Converts one part into the dump pipe {@code pipe}; runs until the conversion ends. */
+  @FunctionalInterface
+  interface Converter {
+    ProcessRunner.Result convert(SourceSplit.Part part, Path pipe) throws Exception;
+  }
+
+  /**
+   * What every part does: the normalisation, chunking and upload settings of the whole, and who
+   * converts a part (by default an ogr2ogr of its own).
+   */
   record Settings(
       Normalisation normalisation,
       boolean[] dateLike,
       int chunkSize,
       ChunkUploads uploads,
-      Duration timeout) {}
+      Duration timeout,
+      Converter converter) {
+    Settings(
+        Normalisation normalisation,
+        boolean[] dateLike,
+        int chunkSize,
+        ChunkUploads uploads,
+        Duration timeout) {
+      this(
+          normalisation,
+          dateLike,
+          chunkSize,
+          uploads,
+          timeout,
+          (part, pipe) ->
+              ProcessRunner.run(
+                  normalisation.withSource(part.dataset(), part.openOptions()).command(pipe),
+                  Map.of(),
+                  timeout,
+                  null));
+    }
+  }
 
   /** One part's outcome. */
   record PartResult(SourceSplit.Part part, ProcessRunner.Result process, CopyChunker.Result rows) {}
@@ -77,7 +108,6 @@ final class PartConversions {
   }
 
   private static PartResult convert(SourceSplit.Part part, Settings settings) throws Exception {
-    Normalisation own = settings.normalisation().withSource(part.dataset(), part.openOptions());
     Path pipe = part.dir().resolve("dump.pipe");
     CopyChunker.ChunkSink sink =
         (index, file, rows) -> {
@@ -89,9 +119,8 @@ final class PartConversions {
         };
     OgrPipe.Outcome<CopyChunker.Result> outcome =
         OgrPipe.run(
-            own.command(pipe),
+            () -> settings.converter().convert(part, pipe),
             pipe,
-            settings.timeout(),
             in ->
                 new CopyChunker(settings.dateLike(), settings.chunkSize(), part.dir(), sink)
                     .split(in));

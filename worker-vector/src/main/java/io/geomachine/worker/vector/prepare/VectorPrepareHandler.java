@@ -96,6 +96,7 @@ public final class VectorPrepareHandler implements TaskHandler {
     Files.createDirectories(workRoot);
     Path dir = Files.createTempDirectory(workRoot, "vector-prepare-");
     boolean wroteChunks = false;
+    Probed probed = null;
     try {
       JsonObject converter = p.getJsonObject("converter_params", new JsonObject());
       long started = System.nanoTime();
@@ -103,7 +104,7 @@ public final class VectorPrepareHandler implements TaskHandler {
           SourceFiles.fetch(store, container, blob, format, converter, dir);
       long fetched = System.nanoTime();
       int chunkSize = p.getInteger("chunk_size", ProcessVectorJob.DEFAULT_CHUNK_SIZE);
-      Probed probed = probeSource(source, converter, chunkSize, dir, display);
+      probed = probeSource(source, converter, chunkSize, dir, display);
       long probedAt = System.nanoTime();
       LayerProbe probe = probed.probe();
       if (!probe.hasFeatures()) {
@@ -204,6 +205,8 @@ public final class VectorPrepareHandler implements TaskHandler {
           .put("manifest", manifest.toJson())
           .put("conversion_parts", converted.parts())
           .put("probed_in_parts", probed.parts() != null)
+          // each part opened once, by the process that probed it (GeoJSONSeq)
+          .put("parts_opened_once", converted.byProbes())
           // where the stage's time went, for operators and benchmarks (docs/benchmarks.md)
           .put(
               "timings_ms",
@@ -222,6 +225,9 @@ public final class VectorPrepareHandler implements TaskHandler {
       }
       throw e;
     } finally {
+      if (probed != null && probed.sessions() != null) {
+        probed.sessions().close();
+      }
       deleteTree(dir);
     }
   }
@@ -231,7 +237,7 @@ public final class VectorPrepareHandler implements TaskHandler {
    * (or when the parts do not line up with their chunk ranges) in one pass. Fills {@code chunks}.
    */
   /** What the conversion saw, and how many ogr2ogr processes (parts) it took. */
-  private record Converted(CopyChunker.Result rows, int parts) {}
+  private record Converted(CopyChunker.Result rows, int parts, boolean byProbes) {}
 
   private Converted convert(
       SourceFiles.LocalSource source,
@@ -251,18 +257,28 @@ public final class VectorPrepareHandler implements TaskHandler {
     if (plan != null) {
       try (ChunkUploads uploads = new ChunkUploads(store, tempContainer, jobId)) {
         try {
-          List<PartConversions.PartResult> parts =
-              PartConversions.run(
-                  plan,
-                  new PartConversions.Settings(
-                      normalisation, dateLike, chunkSize, uploads, OGR_TIMEOUT));
+          PartConversions.Settings settings =
+              probed.sessions() != null
+                  ? new PartConversions.Settings(
+                      normalisation,
+                      dateLike,
+                      chunkSize,
+                      uploads,
+                      OGR_TIMEOUT,
+                      probed.sessions().converter(normalisation, OGR_TIMEOUT))
+                  : new PartConversions.Settings(
+                      normalisation, dateLike, chunkSize, uploads, OGR_TIMEOUT);
+          List<PartConversions.PartResult> parts = PartConversions.run(plan, settings);
           for (PartConversions.PartResult part : parts) {
             if (!part.process().ok()) {
               throw ogrFailure(part.process(), normalisation, display);
             }
           }
           chunks.addAll(uploads.finish());
-          return new Converted(PartConversions.merge(parts, plan.nullRowsPerPart()), parts.size());
+          return new Converted(
+              PartConversions.merge(parts, plan.nullRowsPerPart()),
+              parts.size(),
+              probed.sessions() != null);
         } catch (PartConversions.Misaligned e) {
           uploads.drain();
           store.deletePrefix(tempContainer, VectorManifest.prefix(jobId));
@@ -282,12 +298,15 @@ public final class VectorPrepareHandler implements TaskHandler {
         throw ogrFailure(outcome.process(), normalisation, display);
       }
       chunks.addAll(uploads.finish());
-      return new Converted(outcome.value(), 1);
+      return new Converted(outcome.value(), 1, false);
     }
   }
 
-  /** The layer's probe, and the parts when the source was probed in parts that all agree. */
-  private record Probed(LayerProbe probe, SourceSplit.Plan parts) {}
+  /**
+   * The layer's probe, and the parts when the source was probed in parts that all agree (with the
+   * sessions that probed them and convert them next, for a GeoJSONSeq source).
+   */
+  private record Probed(LayerProbe probe, SourceSplit.Plan parts, PartSessions sessions) {}
 
   private Probed probeSource(
       SourceFiles.LocalSource source, JsonObject converter, int chunkSize, Path dir, String display)
@@ -295,18 +314,39 @@ public final class VectorPrepareHandler implements TaskHandler {
     SourceSplit.Plan raw =
         SourceSplit.raw(source, parallelism, splitMinBytes, chunkSize, dir.resolve("probed-parts"));
     if (raw != null) {
-      LayerProbe agreed = PartProbes.agreed(raw, converter.getString("layer_name"), display);
-      SourceSplit.Plan parts =
-          agreed == null ? null : SourceSplit.typed(raw, source.format(), agreed);
+      String layer = converter.getString("layer_name");
+      // A GeoJSONSeq part is opened once: the process that probes it converts it too.
+      PartSessions sessions =
+          source.format() == SourceFormat.GEOJSONSEQ ? PartSessions.start(raw, layer) : null;
+      LayerProbe agreed;
+      SourceSplit.Plan parts;
+      try {
+        if (sessions != null) {
+          List<LayerProbe> probes = sessions.probes(display);
+          agreed = probes == null ? null : PartProbes.merge(probes);
+        } else {
+          agreed = PartProbes.agreed(raw, layer, display);
+        }
+        // typed() keeps a GeoJSONSeq's raw parts as they are: the ones the sessions have open
+        parts = agreed == null ? null : SourceSplit.typed(raw, source.format(), agreed);
+      } catch (Exception | Error e) {
+        if (sessions != null) {
+          sessions.close();
+        }
+        throw e;
+      }
       if (parts != null) {
-        return new Probed(agreed, parts);
+        return new Probed(agreed, parts, sessions);
+      }
+      if (sessions != null) {
+        sessions.close();
       }
       deleteTree(dir.resolve("probed-parts"));
       if (agreed != null) {
-        return new Probed(agreed, null);
+        return new Probed(agreed, null, null);
       }
     }
-    return new Probed(probe(source, converter, dir, display), null);
+    return new Probed(probe(source, converter, dir, display), null, null);
   }
 
   private static LayerProbe probe(

@@ -1,8 +1,14 @@
 """Schema-only probe of one vector layer (GDAL 3.6 has no `ogrinfo -json`).
 
-Usage: probe_layer.py <path> <layer name or ''> [open option ...]
-Prints one JSON object: the driver, the chosen layer's geometry type, Z/M, CRS, fields and whether it
-has features; or {"error": CODE, "message": ...}. Reads at most SAMPLE features.
+Usage: probe_layer.py [--then-translate] <path> <layer name or ''> [open option ...]
+Prints one JSON object (one line): the driver, the chosen layer's geometry type, Z/M, CRS, fields and
+whether it has features; or {"error": CODE, "message": ...}. Reads at most SAMPLE features.
+
+With --then-translate it then reads one line from standard input: nothing (or end of input) ends it;
+{"dest": path, "args": [ogr2ogr arguments, layer name last], "config": {name: value}} converts the
+layer it has open with gdal.VectorTranslate, as `ogr2ogr args dest path` would, without opening (for
+GeoJSONSeq: parsing the whole file for its schema) a second time. Exit status 1 when that fails, with
+GDAL's errors on standard error as ogr2ogr prints them.
 """
 import json
 import sys
@@ -31,9 +37,13 @@ def crs(sr):
 def main():
     gdal.UseExceptions()
     gdal.SetConfigOption("SHAPE_RESTORE_SHX", "YES")  # a shapefile without .shx: GDAL rebuilds it
-    path, wanted = sys.argv[1], sys.argv[2] or None
+    argv = sys.argv[1:]
+    then_translate = argv[:1] == ["--then-translate"]
+    if then_translate:
+        argv = argv[1:]
+    path, wanted = argv[0], argv[1] or None
     try:
-        ds = gdal.OpenEx(path, gdal.OF_VECTOR | gdal.OF_READONLY, open_options=sys.argv[3:])
+        ds = gdal.OpenEx(path, gdal.OF_VECTOR | gdal.OF_READONLY, open_options=argv[2:])
     except RuntimeError as e:
         fail("FILE_UNREADABLE", str(e).strip())
     if ds is None or ds.GetLayerCount() == 0:
@@ -87,7 +97,24 @@ def main():
         "has_features": count > 0,
         "crs": crs(layer.GetSpatialRef()),
         "fields": fields,
-    }))
+    }), flush=True)
+    if then_translate:
+        translate(ds, layer)
+
+
+def translate(ds, layer):
+    order = sys.stdin.readline().strip()
+    if not order:
+        return
+    order = json.loads(order)
+    for name, value in order.get("config", {}).items():
+        gdal.SetConfigOption(name, value)
+    layer.ResetReading()  # the probe read the first features
+    gdal.DontUseExceptions()  # errors go to stderr as ogr2ogr prints them
+    out = gdal.VectorTranslate(order["dest"], ds, options=order["args"])
+    if out is None:
+        sys.exit(1)
+    out = None  # closing the output writes its end
 
 
 main()

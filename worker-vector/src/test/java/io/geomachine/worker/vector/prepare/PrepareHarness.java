@@ -104,10 +104,15 @@ final class PrepareHarness implements AutoCloseable {
 
   /** Runs prepare expecting a failure; the failure, after checking nothing was left behind. */
   TaskFailure fails(JsonObject params) throws Exception {
+    return fails(handler, params);
+  }
+
+  /** As {@link #fails(JsonObject)}, run by {@code with}. */
+  TaskFailure fails(VectorPrepareHandler with, JsonObject params) throws Exception {
     String jobId = Sql.newJobId();
     Sql.insertJob(db.pool(), jobId, "processing", 1, 3);
     try {
-      handler.handle(
+      with.handle(
           new TaskInput(UUID.randomUUID().toString(), jobId, "process_vector", 1, "0", params));
     } catch (TaskFailure f) {
       if (!store.list(TEMP, VectorManifest.prefix(jobId)).isEmpty()) {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import io.geomachine.core.job.vector.VectorManifest;
+import io.geomachine.core.task.TaskFailure;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -168,6 +169,7 @@ class PrepareSplitTest {
     JsonObject split = samePrepareResult(params, 2);
     assertEquals(2, split.getInteger("conversion_parts"));
     assertEquals(true, split.getBoolean("probed_in_parts"));
+    assertEquals(false, split.getBoolean("parts_opened_once"), "CSV parts convert with a .csvt");
   }
 
   @Test
@@ -223,10 +225,31 @@ class PrepareSplitTest {
     assertEquals(2, split.getInteger("conversion_parts"));
     assertEquals(true, split.getBoolean("probed_in_parts"));
     assertEquals(
+        true,
+        split.getBoolean("parts_opened_once"),
+        "the processes that probed the parts converted them (same bytes as one ogr2ogr pass)");
+    assertEquals(
         List.of("id", "kind", "flag", "num"),
         VectorManifest.fromJson(split.getJsonObject("manifest")).columns().stream()
             .map(VectorManifest.Column::name)
             .toList());
+  }
+
+  @Test
+  void aPartThatCannotBeRepairedFailsTheTaskAsOnePassWould() throws Exception {
+    List<String> lines = Files.readAllLines(geoJsonSeq("degenerate.geojsonl", 0, false));
+    // in the second part: a polygon that collapses to a line, which no repair keeps a polygon
+    lines.set(
+        950,
+        "{\"type\":\"Feature\",\"properties\":{\"id\":950,\"kind\":\"k0\",\"flag\":false,"
+            + "\"num\":950},\"geometry\":{\"type\":\"Polygon\","
+            + "\"coordinates\":[[[0,0],[1,1],[0,0],[0,0]]]}}");
+    String blob = h.upload(Files.write(h.files.resolve("degenerate.geojsonl"), lines));
+    JsonObject params = h.params(blob, new JsonObject().put("chunk_size", 100));
+    TaskFailure split = h.fails(h.splitting(2), params);
+    TaskFailure serial = h.fails(h.splitting(1), params);
+    assertEquals("GEOMETRY_UNREPAIRABLE", split.code(), split.getMessage());
+    assertEquals(serial.code(), split.code());
   }
 
   @Test
