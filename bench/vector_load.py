@@ -126,7 +126,9 @@ def run_job(args, params):
 
 def run_ogr(args, path, table, extra):
     """ogr2ogr into geo_bench.<table> with the job's normalisation; path may be a /vsiaz/ name."""
-    pg = f"PG:host={args.pg_host} port={args.pg_port} dbname={args.db} user={args.pg_user} password={args.pg_password}"
+    # the same transport as the platform's own connections (unencrypted on loopback by default)
+    pg = (f"PG:host={args.pg_host} port={args.pg_port} dbname={args.db} user={args.pg_user} "
+          f"password={args.pg_password} sslmode={args.pg_sslmode}")
     cmd = ["ogr2ogr", "-f", "PostgreSQL", pg, path, "-nln", f"geo_bench.{table}", "-overwrite",
            "-lco", "GEOMETRY_NAME=geom", "-t_srs", "EPSG:4326", "-dim", "XY",
            "--config", "PG_USE_COPY", "YES"] + extra
@@ -177,6 +179,8 @@ def main():
     p.add_argument("--pg-port", default="5432")
     p.add_argument("--pg-user", default="postgres")
     p.add_argument("--pg-password", default="postgres")
+    p.add_argument("--pg-sslmode", default="disable",
+                   help="ogr2ogr's sslmode: the platform's connections use the datasource ssl-mode (disable locally)")
     args = p.parse_args()
     with tempfile.TemporaryDirectory() as d:
         if args.points:
