@@ -42,6 +42,7 @@ public final class CopyChunker {
 
   private final int columns;
   private final boolean[] dateLike;
+  private final boolean anyDateLike;
   private final int chunkSize;
   private final Path workDir;
   private final ChunkSink sink;
@@ -53,6 +54,11 @@ public final class CopyChunker {
   public CopyChunker(boolean[] dateLike, int chunkSize, Path workDir, ChunkSink sink) {
     this.columns = dateLike.length;
     this.dateLike = dateLike.clone();
+    boolean any = false;
+    for (boolean d : dateLike) {
+      any |= d;
+    }
+    this.anyDateLike = any;
     this.chunkSize = chunkSize;
     this.workDir = workDir;
     this.sink = sink;
@@ -155,6 +161,11 @@ public final class CopyChunker {
 
   private void writeCanonical(Record rec, Output out) throws IOException {
     byte[] b = rec.bytes;
+    if (!anyDateLike && indexOf(b, rec.length, (byte) '\\') < 0) {
+      out.write(b, 0, rec.length); // nothing to rewrite: the row as GDAL wrote it
+      out.write('\n');
+      return;
+    }
     int field = 0;
     for (int i = 0; i < rec.length; i++) {
       byte c = b[i];
@@ -172,6 +183,15 @@ public final class CopyChunker {
       }
     }
     out.write('\n');
+  }
+
+  private static int indexOf(byte[] b, int length, byte v) {
+    for (int i = 0; i < length; i++) {
+      if (b[i] == v) {
+        return i;
+      }
+    }
+    return -1;
   }
 
   /** Columns in {@code COPY "s"."t" ("a", "b") FROM STDIN;}. */
@@ -200,16 +220,15 @@ public final class CopyChunker {
       this.in = in;
     }
 
-    int read() throws IOException {
-      if (pos == limit) {
-        limit = in.read(buf, 0, buf.length);
-        pos = 0;
-        if (limit <= 0) {
-          limit = 0;
-          return -1;
-        }
+    /** Refills the buffer once it is used up; false at the end of the stream. */
+    boolean fill() throws IOException {
+      limit = in.read(buf, 0, buf.length);
+      pos = 0;
+      if (limit <= 0) {
+        limit = 0;
+        return false;
       }
-      return buf[pos++] & 0xFF;
+      return true;
     }
   }
 
@@ -229,6 +248,19 @@ public final class CopyChunker {
         n = 0;
       }
       buf[n++] = (byte) b;
+    }
+
+    void write(byte[] from, int off, int len) throws IOException {
+      if (n + len > buf.length) {
+        out.write(buf, 0, n);
+        n = 0;
+        if (len > buf.length) {
+          out.write(from, off, len);
+          return;
+        }
+      }
+      System.arraycopy(from, off, buf, n, len);
+      n += len;
     }
 
     @Override
@@ -251,18 +283,32 @@ public final class CopyChunker {
     boolean read(Input in, boolean data) throws IOException {
       length = 0;
       boolean escaped = false;
-      int c;
-      while ((c = in.read()) >= 0) {
-        if (c == '\n' && !(data && escaped)) {
-          return true;
+      // scans the input's buffer in place and copies whole runs (a call per byte was the hot spot)
+      while (in.pos < in.limit || in.fill()) {
+        byte[] buf = in.buf;
+        int start = in.pos;
+        int limit = in.limit;
+        for (int p = start; p < limit; p++) {
+          byte c = buf[p];
+          if (c == '\n' && !(data && escaped)) {
+            append(buf, start, p - start);
+            in.pos = p + 1;
+            return true;
+          }
+          escaped = data && c == '\\' && !escaped;
         }
-        escaped = data && c == '\\' && !escaped;
-        if (length == bytes.length) {
-          bytes = Arrays.copyOf(bytes, bytes.length * 2);
-        }
-        bytes[length++] = (byte) c;
+        append(buf, start, limit - start);
+        in.pos = limit;
       }
       return length > 0;
+    }
+
+    private void append(byte[] from, int off, int len) {
+      if (length + len > bytes.length) {
+        bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, length + len));
+      }
+      System.arraycopy(from, off, bytes, length, len);
+      length += len;
     }
 
     boolean startsWith(String prefix) {

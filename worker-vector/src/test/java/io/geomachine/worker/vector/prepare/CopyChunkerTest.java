@@ -24,6 +24,12 @@ class CopyChunkerTest {
 
   private CopyChunker.Result split(String dump, int chunkSize, boolean... dateLike)
       throws Exception {
+    return split(
+        new ByteArrayInputStream(dump.getBytes(StandardCharsets.UTF_8)), chunkSize, dateLike);
+  }
+
+  private CopyChunker.Result split(java.io.InputStream dump, int chunkSize, boolean... dateLike)
+      throws Exception {
     CopyChunker chunker =
         new CopyChunker(
             dateLike,
@@ -35,7 +41,7 @@ class CopyChunkerTest {
                 chunks.add(new String(in.readAllBytes(), StandardCharsets.UTF_8));
               }
             });
-    return chunker.split(new ByteArrayInputStream(dump.getBytes(StandardCharsets.UTF_8)));
+    return chunker.split(dump);
   }
 
   @Test
@@ -63,6 +69,54 @@ class CopyChunkerTest {
             POINT + "\tlast\\\\\t\\N\n"),
         chunks);
     assertEquals(List.of(4), List.copyOf(r.baseTypes()));
+  }
+
+  /** Hands out 1 to 3 bytes per read, so rows and escapes straddle every buffer refill. */
+  private static java.io.InputStream trickling(String text) {
+    byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+    return new java.io.InputStream() {
+      private int pos;
+
+      @Override
+      public int read() {
+        return pos < bytes.length ? bytes[pos++] & 0xFF : -1;
+      }
+
+      @Override
+      public int read(byte[] b, int off, int len) {
+        if (pos >= bytes.length) {
+          return -1;
+        }
+        int n = Math.min(Math.min(len, 1 + pos % 3), bytes.length - pos);
+        System.arraycopy(bytes, pos, b, off, n);
+        pos += n;
+        return n;
+      }
+    };
+  }
+
+  @Test
+  void rowsCutAcrossReadsAndRowsWithoutDatesComeOutTheSame() throws Exception {
+    String dump =
+        "COPY \"s\".\"t\" (\"geom\", \"name\", \"note\") FROM STDIN;\n"
+            + POINT
+            + "\ta\\\tb\\\\c\\\nd\tx/y\n"
+            + POINT
+            + "\tplain\t\\N\n"
+            + POINT
+            + "\tlast\\\\\tz\n"
+            + "\\.\n";
+    List<String> expected =
+        List.of(
+            POINT + "\ta\\tb\\\\c\\nd\tx/y\n" + POINT + "\tplain\t\\N\n",
+            POINT + "\tlast\\\\\tz\n");
+    CopyChunker.Result whole = split(dump, 2, false, false, false);
+    assertEquals(expected, chunks, "no date column: rows without escapes are copied as they are");
+    chunks.clear();
+    CopyChunker.Result trickled = split(trickling(dump), 2, false, false, false);
+    assertEquals(expected, chunks, "the same rows when every read returns 1-3 bytes");
+    assertEquals(3, whole.rows());
+    assertEquals(3, trickled.rows());
   }
 
   @Test
