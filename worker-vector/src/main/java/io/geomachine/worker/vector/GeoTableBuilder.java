@@ -41,8 +41,10 @@ final class GeoTableBuilder {
   /** Remembers which batches a committed load wrote, so a first load needs no DELETE scan. */
   static final String LOADED_BATCHES = VectorStagingRepository.SCHEMA + ".loaded_batches";
 
-  /** An index: its name while staged, the name it gets once published, and its DDL. */
-  record IndexDef(String stagingName, String publishedName, String createSql) {}
+  /**
+   * An index: its name while staged, the name it gets once published, its access method and DDL.
+   */
+  record IndexDef(String stagingName, String publishedName, String method, String createSql) {}
 
   private final VectorTableSpec spec;
 
@@ -161,6 +163,7 @@ final class GeoTableBuilder {
     return new IndexDef(
         staged,
         indexName(spec.targetTable(), "pkey"),
+        "btree",
         "CREATE UNIQUE INDEX IF NOT EXISTS "
             + ident(staged)
             + " ON "
@@ -221,7 +224,7 @@ final class GeoTableBuilder {
             + " ("
             + String.join(", ", quoted)
             + ")";
-    return new IndexDef(staged, published, sql);
+    return new IndexDef(staged, published, method, sql);
   }
 
   /**

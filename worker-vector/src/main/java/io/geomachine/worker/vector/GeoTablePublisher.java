@@ -23,12 +23,14 @@ import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * The SQL of publishing a staged table: indexes and statistics on the staging table, then ONE
- * transaction that swaps it into {@code geo} (replacing an existing table only on overwrite),
- * writes its {@code geo.table_metadata} row and its STAC item. Readers see the old table or the new
- * one, never part of either; a failure before the commit leaves {@code geo} as it was.
+ * The SQL of publishing a staged table: indexes and statistics on the staging table (in a fixed
+ * number of lanes, {@link SqlLanes}), then ONE transaction that swaps it into {@code geo}
+ * (replacing an existing table only on overwrite), writes its {@code geo.table_metadata} row and
+ * its STAC item. Readers see the old table or the new one, never part of either; a failure before
+ * the commit leaves {@code geo} as it was.
  */
 final class GeoTablePublisher {
   private static final Duration DDL_TIMEOUT = Duration.ofHours(2);
@@ -37,11 +39,13 @@ final class GeoTablePublisher {
   record Stats(long rows, double[] extent, String geometryType, OffsetDateTime firstCreated) {}
 
   private final Pool pool;
+  private final SqlLanes lanes;
   private final TableMetadataRepository metadata = new TableMetadataRepository();
   private final StacCatalog stac = new StacCatalog();
 
-  GeoTablePublisher(Pool pool) {
+  GeoTablePublisher(Pool pool, int lanes) {
     this.pool = pool;
+    this.lanes = new SqlLanes(pool, lanes);
   }
 
   static <T> T await(Uni<T> uni) {
@@ -55,36 +59,73 @@ final class GeoTablePublisher {
             .map(rs -> rs.iterator().next().getBoolean("e")));
   }
 
-  /** Builds the indexes on the staging table (each only once) and refreshes its statistics. */
-  void indexAndAnalyze(GeoTableBuilder table) throws TaskFailure {
-    // The builds run at once, each on its own connection with room to sort in memory: the GIST
-    // build dominates, the btrees finish alongside it. No parallel workers per build: the builds
-    // already keep the cores busy, and the workers' extra sorts and merge made the whole ~10%
-    // slower (300k rows, 2 cores).
-    List<Uni<Void>> builds = new ArrayList<>();
+  /**
+   * The rows the chunk loads put in the staging table: their batch register is written in each
+   * COPY's transaction, so its sum is exact and costs no scan of the table.
+   */
+  long loadedRows(VectorTableSpec spec) {
+    return await(
+        pool.preparedQuery(
+                "SELECT coalesce(sum(rows), 0)::bigint AS n FROM "
+                    + GeoTableBuilder.LOADED_BATCHES
+                    + " WHERE staging_table = $1")
+            .execute(Tuple.of(spec.stagingTable()))
+            .map(rs -> rs.iterator().next().getLong("n")));
+  }
+
+  /**
+   * The table's extent and first creation time (one scan) side by side with ANALYZE, in the lanes.
+   * ANALYZE runs here, before the index builds, because it cannot run during them: its lock (SHARE
+   * UPDATE EXCLUSIVE) conflicts with CREATE INDEX's (SHARE), so it would only queue behind them.
+   */
+  Stats scanAndAnalyze(VectorTableSpec spec, GeoTableBuilder table, long rows) {
+    AtomicReference<Stats> stats = new AtomicReference<>();
+    lanes.run(
+        List.of(
+            new SqlLanes.Step(
+                "scan",
+                LanePlan.UNIT_WEIGHT,
+                c -> scan(c, spec, table, rows).invoke(stats::set).replaceWithVoid()),
+            new SqlLanes.Step(
+                "analyze",
+                LanePlan.UNIT_WEIGHT,
+                c -> c.query("ANALYZE " + table.staging()).execute().replaceWithVoid())));
+    return stats.get();
+  }
+
+  /**
+   * Builds the indexes on the staging table (each only once: a re-run skips those built), in the
+   * lanes, longest first.
+   */
+  void buildIndexes(GeoTableBuilder table) throws TaskFailure {
+    // Each build has room to sort in memory and no parallel workers: the lanes already keep the
+    // cores busy, and the workers' extra sorts and merge made the whole ~10% slower (300k rows, 2
+    // cores). The SET LOCALs and the build are one implicit transaction (one simple query).
+    List<SqlLanes.Step> builds = new ArrayList<>();
     for (GeoTableBuilder.IndexDef index : table.indexes()) {
       builds.add(
-          pool.withTransaction(
-                  c ->
-                      c.query(
-                              "SET LOCAL maintenance_work_mem = '256MB';"
-                                  + " SET LOCAL max_parallel_maintenance_workers = 0")
-                          .execute()
-                          .chain(() -> c.query(index.createSql()).execute()))
-              .onFailure(PgException.class)
-              .transform(
-                  e ->
-                      "23505".equals(((PgException) e).getSqlState())
-                          ? new InvalidIndex(index.publishedName(), (PgException) e)
-                          : e)
-              .replaceWithVoid());
+          new SqlLanes.Step(
+              index.stagingName(),
+              LanePlan.indexWeight(index.method()),
+              c ->
+                  c.query(
+                          "SET LOCAL maintenance_work_mem = '256MB';"
+                              + " SET LOCAL max_parallel_maintenance_workers = 0; "
+                              + index.createSql())
+                      .execute()
+                      .onFailure(PgException.class)
+                      .transform(
+                          e ->
+                              "23505".equals(((PgException) e).getSqlState())
+                                  ? new InvalidIndex(index.publishedName(), (PgException) e)
+                                  : e)
+                      .replaceWithVoid()));
     }
     try {
-      await(Uni.join().all(builds).andFailFast().replaceWithVoid());
+      lanes.run(builds);
     } catch (InvalidIndex e) {
       throw TaskFailure.permanent("INVALID_INDEX", e.getMessage());
     }
-    await(pool.query("ANALYZE " + table.staging()).execute());
   }
 
   /** A unique index the data violates. */
@@ -94,38 +135,36 @@ final class GeoTablePublisher {
     }
   }
 
-  Stats stats(VectorTableSpec spec, GeoTableBuilder table) {
+  private static Uni<Stats> scan(
+      SqlConnection c, VectorTableSpec spec, GeoTableBuilder table, long rows) {
     String g = ident(spec.geometryColumn());
-    return await(
-        pool.preparedQuery(
-                "SELECT s.n, ST_XMin(s.e) AS xmin, ST_YMin(s.e) AS ymin, ST_XMax(s.e) AS xmax,"
-                    + " ST_YMax(s.e) AS ymax, s.first, (SELECT type FROM public.geometry_columns"
-                    + " WHERE f_table_schema = $1 AND f_table_name = $2 AND f_geometry_column = $3)"
-                    + " AS gtype FROM (SELECT count(*) AS n, ST_Extent("
-                    + g
-                    + ") AS e, min("
-                    + ident("created_at")
-                    + ") AS first FROM "
-                    + table.staging()
-                    + ") s")
-            .execute(
-                Tuple.of(
-                    VectorStagingRepository.SCHEMA, spec.stagingTable(), spec.geometryColumn()))
-            .map(
-                rs -> {
-                  Row r = rs.iterator().next();
-                  double[] extent =
-                      r.getValue("xmin") == null
-                          ? null
-                          : new double[] {
-                            r.getDouble("xmin"),
-                            r.getDouble("ymin"),
-                            r.getDouble("xmax"),
-                            r.getDouble("ymax")
-                          };
-                  return new Stats(
-                      r.getLong("n"), extent, r.getString("gtype"), r.getOffsetDateTime("first"));
-                }));
+    return c.preparedQuery(
+            "SELECT ST_XMin(s.e) AS xmin, ST_YMin(s.e) AS ymin, ST_XMax(s.e) AS xmax,"
+                + " ST_YMax(s.e) AS ymax, s.first, (SELECT type FROM public.geometry_columns"
+                + " WHERE f_table_schema = $1 AND f_table_name = $2 AND f_geometry_column = $3)"
+                + " AS gtype FROM (SELECT ST_Extent("
+                + g
+                + ") AS e, min("
+                + ident("created_at")
+                + ") AS first FROM "
+                + table.staging()
+                + ") s")
+        .execute(
+            Tuple.of(VectorStagingRepository.SCHEMA, spec.stagingTable(), spec.geometryColumn()))
+        .map(
+            rs -> {
+              Row r = rs.iterator().next();
+              double[] extent =
+                  r.getValue("xmin") == null
+                      ? null
+                      : new double[] {
+                        r.getDouble("xmin"),
+                        r.getDouble("ymin"),
+                        r.getDouble("xmax"),
+                        r.getDouble("ymax")
+                      };
+              return new Stats(rows, extent, r.getString("gtype"), r.getOffsetDateTime("first"));
+            });
   }
 
   Optional<TableMetadata> registered(String table) {

@@ -18,6 +18,16 @@ final class VectorLoadPublishHandlers {
     VectorStacItems items = new VectorStacItems(vector.jdbcUrl(), vector.featuresBaseUrl());
     return List.of(
         new VectorLoadChunkHandler(blobs, temp, loader),
-        new VectorPublishHandler(pool, blobs, temp, items));
+        new VectorPublishHandler(pool, blobs, temp, items, publishLanes(vector)));
+  }
+
+  /** {@code publish-lanes}, by default the available processors. */
+  static int publishLanes(VectorWorkerConfig.VectorConfig vector) {
+    int lanes = vector.publishLanes().orElse(Runtime.getRuntime().availableProcessors());
+    if (lanes < 1) {
+      throw new IllegalArgumentException(
+          "geomachine.worker.vector.publish-lanes must be at least 1, got " + lanes);
+    }
+    return lanes;
   }
 }

@@ -23,11 +23,12 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * process_vector stage 3 (fan-in): checks that every chunk is in the staging table, builds the
- * indexes, computes extent, row count and geometry type, then in one transaction swaps the table
- * into {@code geo}, registers it in {@code geo.table_metadata} and writes its STAC item; finally
- * removes the job's temp chunks. Idempotent: a re-run after the swap finds the table registered to
- * this job and only finishes the cleanup.
+ * process_vector stage 3 (fan-in): checks that every chunk is in the staging table (from the loads'
+ * batch register), computes extent and geometry type, analyzes the table and builds its indexes (in
+ * a fixed number of lanes, {@link SqlLanes}), then in one transaction swaps the table into {@code
+ * geo}, registers it in {@code geo.table_metadata} and writes its STAC item; finally removes the
+ * job's temp chunks. Idempotent: a re-run after the swap finds the table registered to this job and
+ * only finishes the cleanup.
  */
 final class VectorPublishHandler implements TaskHandler {
   static final String TASK_TYPE = ProcessVectorJob.PUBLISH_TASK;
@@ -39,12 +40,14 @@ final class VectorPublishHandler implements TaskHandler {
   private final GeoTablePublisher publisher;
   private final JobArtifactRepository artifacts = new JobArtifactRepository();
 
-  VectorPublishHandler(Pool pool, BlobStore blobs, String tempContainer, VectorStacItems items) {
+  /** {@code lanes}: how many connections build the indexes and statistics at once. */
+  VectorPublishHandler(
+      Pool pool, BlobStore blobs, String tempContainer, VectorStacItems items, int lanes) {
     this.pool = pool;
     this.blobs = blobs;
     this.tempContainer = tempContainer;
     this.items = items;
-    this.publisher = new GeoTablePublisher(pool);
+    this.publisher = new GeoTablePublisher(pool, lanes);
   }
 
   @Override
@@ -54,10 +57,11 @@ final class VectorPublishHandler implements TaskHandler {
 
   @Override
   public JsonObject handle(TaskInput input) throws Exception {
+    long started = System.nanoTime();
     String jobId = input.jobId();
     Optional<JsonObject> manifest = manifest(input);
     if (manifest.isEmpty()) {
-      return alreadyPublished(jobId, input.parameters().getString("table_name"))
+      return alreadyPublished(jobId, input.parameters().getString("table_name"), started)
           .orElseThrow(
               () ->
                   TaskFailure.permanent(
@@ -71,7 +75,7 @@ final class VectorPublishHandler implements TaskHandler {
     VectorTableSpec spec = VectorTableSpec.of(manifest.get());
     GeoTableBuilder table = new GeoTableBuilder(spec);
     if (!publisher.relationExists(VectorTableSpec.STAGING_SCHEMA, spec.stagingTable())) {
-      return alreadyPublished(jobId, spec.targetTable())
+      return alreadyPublished(jobId, spec.targetTable(), started)
           .orElseThrow(
               () ->
                   TaskFailure.permanent(
@@ -83,20 +87,23 @@ final class VectorPublishHandler implements TaskHandler {
                           + " does not exist (were the chunks loaded?)"));
     }
     checkLoads(spec, input.parameters().getJsonArray("inputs", new JsonArray()));
-    // one scan gives the row count to check and the table's statistics
-    GeoTablePublisher.Stats stats = publisher.stats(spec, table);
-    if (stats.rows() != spec.manifestRows()) {
+    long rows = publisher.loadedRows(spec);
+    if (rows != spec.manifestRows()) {
       throw TaskFailure.permanent(
           "LOAD_INCOMPLETE",
-          "the staging table holds " + stats.rows() + " rows, the chunks " + spec.manifestRows());
+          "the staging table holds " + rows + " rows, the chunks " + spec.manifestRows());
     }
     if (!spec.overwrite() && publisher.relationExists("geo", spec.targetTable())) {
       throw tableExists(spec);
     }
+    Timings timings = new Timings(started);
+    timings.lap("check");
+    GeoTablePublisher.Stats stats = publisher.scanAndAnalyze(spec, table, rows);
     if (stats.extent() == null) {
       throw TaskFailure.permanent("EMPTY_LAYER", "the table has no geometries to publish");
     }
-    publisher.indexAndAnalyze(table);
+    publisher.buildIndexes(table);
+    timings.lap("indexes_and_stats");
     String collection = spec.stacCollection();
     if (!StacCatalog.isSystemCollection(collection)) {
       publisher.ensureCollection(items.collection(collection, stats));
@@ -123,7 +130,10 @@ final class VectorPublishHandler implements TaskHandler {
         row,
         items.item(spec, row, stats, input.jobType()),
         "Published by " + input.jobType() + " job " + jobId + " from " + spec.sourceFile());
-    return result(row, removeTempChunks(jobId));
+    timings.lap("swap");
+    int removed = removeTempChunks(jobId);
+    timings.lap("cleanup");
+    return result(row, removed, timings);
   }
 
   static TaskFailure tableExists(VectorTableSpec spec) {
@@ -174,14 +184,21 @@ final class VectorPublishHandler implements TaskHandler {
   }
 
   /** A re-run after the swap: the table is registered to this job, so only the cleanup is left. */
-  private Optional<JsonObject> alreadyPublished(String jobId, String table) {
+  private Optional<JsonObject> alreadyPublished(String jobId, String table, long started) {
     if (table == null) {
       return Optional.empty();
     }
     return publisher
         .registered(table)
         .filter(m -> jobId.equals(m.jobId()) && publisher.relationExists("geo", table))
-        .map(m -> result(m, removeTempChunks(jobId)));
+        .map(
+            m -> {
+              Timings timings = new Timings(started);
+              timings.lap("check");
+              int removed = removeTempChunks(jobId);
+              timings.lap("cleanup");
+              return result(m, removed, timings);
+            });
   }
 
   /** Deletes the job's recorded temp prefixes (chunks and manifest) and marks them removed. */
@@ -198,7 +215,29 @@ final class VectorPublishHandler implements TaskHandler {
     return deleted;
   }
 
-  private JsonObject result(TableMetadata m, int blobsRemoved) {
+  /** Where the stage's time went (ms), for operators and benchmarks (docs/benchmarks-vector.md). */
+  private static final class Timings {
+    private final long started;
+    private long last;
+    private final JsonObject laps = new JsonObject();
+
+    Timings(long started) {
+      this.started = started;
+      this.last = started;
+    }
+
+    void lap(String name) {
+      long now = System.nanoTime();
+      laps.put(name, (now - last) / 1_000_000);
+      last = now;
+    }
+
+    JsonObject toJson() {
+      return laps.copy().put("total", (System.nanoTime() - started) / 1_000_000);
+    }
+  }
+
+  private JsonObject result(TableMetadata m, int blobsRemoved, Timings timings) {
     return new JsonObject()
         .put("table", m.schemaName() + "." + m.tableName())
         .put("row_count", m.rowCount())
@@ -208,6 +247,7 @@ final class VectorPublishHandler implements TaskHandler {
         .put("stac_collection_id", m.stacCollectionId())
         .put("stac_item_id", m.stacItemId())
         .put("features_url", items.featuresUrl(m.tableName()))
-        .put("temp_blobs_removed", blobsRemoved);
+        .put("temp_blobs_removed", blobsRemoved)
+        .put("timings_ms", timings.toJson());
   }
 }

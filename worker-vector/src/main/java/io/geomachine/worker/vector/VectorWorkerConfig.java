@@ -60,6 +60,13 @@ public interface VectorWorkerConfig {
      */
     Optional<Integer> prepareParallelism();
 
+    /**
+     * How many connections publish uses at once to build a table's indexes and statistics, each
+     * running its statements one after another, longest first; default: the available processors
+     * (the builds are CPU-bound: more lanes than cores only contend). At least 1.
+     */
+    Optional<Integer> publishLanes();
+
     /** Sources smaller than this (bytes) are converted in one pass; default 8 MiB. */
     @WithDefault("8388608")
     long prepareSplitMinBytes();

@@ -46,7 +46,8 @@ final class VectorFixture implements AutoCloseable {
         new StagingLoader(jdbcUrl, TestServices.pgUser(), TestServices.pgPassword(), "disable");
     items = new VectorStacItems(jdbcUrl, "http://features.test/api");
     load = new VectorLoadChunkHandler(blobs, TEMP, loader);
-    publish = new VectorPublishHandler(db.pool(), blobs, TEMP, items);
+    // two lanes, whatever the machine, so the builds always run side by side in the tests
+    publish = new VectorPublishHandler(db.pool(), blobs, TEMP, items, 2);
   }
 
   /** A prepared job: its manifest is in blob storage, its chunks too, its prefix recorded. */
@@ -65,6 +66,26 @@ final class VectorFixture implements AutoCloseable {
    */
   Prepared prepare(
       String table, int chunks, int rows, double offset, boolean overwrite, String geometryColumn)
+      throws Exception {
+    return prepare(
+        table,
+        chunks,
+        rows,
+        offset,
+        overwrite,
+        geometryColumn,
+        new JsonArray().add(new JsonObject().put("columns", new JsonArray().add("name"))));
+  }
+
+  /** As above, with the manifest's user {@code indexes}. */
+  Prepared prepare(
+      String table,
+      int chunks,
+      int rows,
+      double offset,
+      boolean overwrite,
+      String geometryColumn,
+      JsonArray indexes)
       throws Exception {
     String jobId = Sql.newJobId();
     Sql.insertJob(db.pool(), jobId, "processing", 2, 3);
@@ -107,7 +128,7 @@ final class VectorFixture implements AutoCloseable {
             list,
             overwrite,
             geometryColumn.equals("shape"),
-            new JsonArray().add(new JsonObject().put("columns", new JsonArray().add("name"))),
+            indexes,
             "system-vectors",
             table);
     blobs.uploadBytes(
@@ -153,6 +174,12 @@ final class VectorFixture implements AutoCloseable {
   }
 
   JsonObject publish(Prepared p, List<JsonObject> loadResults) throws Exception {
+    return publish(publish, p, loadResults);
+  }
+
+  /** Publishes with {@code handler} (e.g. one with another number of lanes). */
+  static JsonObject publish(VectorPublishHandler handler, Prepared p, List<JsonObject> loadResults)
+      throws Exception {
     JsonArray inputs = new JsonArray();
     for (JsonObject r : loadResults) {
       inputs.add(
@@ -165,17 +192,22 @@ final class VectorFixture implements AutoCloseable {
             .put("table_name", p.manifest().targetTable())
             .put("overwrite", p.manifest().overwrite())
             .put("inputs", inputs);
-    return publish.handle(
+    return handler.handle(
         new TaskInput("t-publish", p.jobId(), ProcessVectorJob.TYPE, 3, "0", params));
   }
 
-  /** Loads every chunk once, then publishes. */
-  JsonObject loadAndPublish(Prepared p) throws Exception {
+  /** Loads every chunk once. */
+  List<JsonObject> loadAll(Prepared p) throws Exception {
     List<JsonObject> results = new ArrayList<>();
     for (int i = 0; i < p.manifest().chunks().size(); i++) {
       results.add(load(p, i));
     }
-    return publish(p, results);
+    return results;
+  }
+
+  /** Loads every chunk once, then publishes. */
+  JsonObject loadAndPublish(Prepared p) throws Exception {
+    return publish(p, loadAll(p));
   }
 
   @Override
