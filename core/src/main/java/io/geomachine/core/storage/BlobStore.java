@@ -40,6 +40,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.Supplier;
 
 /**
@@ -50,6 +54,9 @@ import java.util.function.Supplier;
  * upload {@link ErrorCode#INVALID_STATE}.
  */
 public final class BlobStore {
+  /** How many deletes {@link #deletePrefix} runs at once. */
+  private static final int DELETE_CONCURRENCY = 8;
+
   /**
    * The storage REST version requests are made with. azure-storage-blob 12.36 defaults to
    * 2026-10-06, which Azurite 3.37 refuses unless started with {@code --skipApiVersionCheck};
@@ -226,13 +233,35 @@ public final class BlobStore {
     if (prefix == null || prefix.length() < 2 || !prefix.endsWith("/")) {
       throw new IllegalArgumentException("refusing to delete by a prefix that is not a folder");
     }
-    int deleted = 0;
-    for (BlobEntry e : list(container, prefix)) {
-      if (delete(container, e.name())) {
-        deleted++;
-      }
+    List<BlobEntry> entries = list(container, prefix);
+    if (entries.size() <= 1) {
+      return entries.isEmpty() || delete(container, entries.get(0).name()) ? entries.size() : 0;
     }
-    return deleted;
+    // one request per blob, several at once: a job's dozens of chunks go in one round trip's time
+    ExecutorService deleters =
+        Executors.newFixedThreadPool(Math.min(DELETE_CONCURRENCY, entries.size()));
+    try {
+      List<Future<Boolean>> deletes = new ArrayList<>();
+      for (BlobEntry e : entries) {
+        deletes.add(deleters.submit(() -> delete(container, e.name())));
+      }
+      int deleted = 0;
+      for (Future<Boolean> f : deletes) {
+        if (f.get()) {
+          deleted++;
+        }
+      }
+      return deleted;
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof RuntimeException r
+          ? r
+          : new IllegalStateException(e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while deleting " + container + "/" + prefix, e);
+    } finally {
+      deleters.shutdownNow();
+    }
   }
 
   /** The URL a client opens to read the blob (HTTPS in Azure; Azurite's HTTP URL locally). */

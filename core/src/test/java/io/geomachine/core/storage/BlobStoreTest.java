@@ -90,6 +90,16 @@ class BlobStoreTest {
     assertEquals(List.of(), store.list(CONTAINER, prefix));
     assertEquals(0, store.deletePrefix(CONTAINER, prefix), "deleting again finds nothing");
     assertTrue(!store.delete(CONTAINER, prefix + "x.tif"));
+    // many blobs (deleted several at once), and a sibling whose name starts the same stays
+    String sibling = prefix.substring(0, prefix.length() - 1) + "-kept/keep.json";
+    store.uploadBytes(CONTAINER, sibling, "{}".getBytes(), null);
+    for (int i = 0; i < 20; i++) {
+      store.uploadBytes(CONTAINER, prefix + "chunk_" + i, new byte[] {(byte) i}, null);
+    }
+    assertEquals(20, store.deletePrefix(CONTAINER, prefix));
+    assertEquals(List.of(), store.list(CONTAINER, prefix));
+    assertTrue(store.find(CONTAINER, sibling).isPresent(), "only the folder's blobs are deleted");
+    store.delete(CONTAINER, sibling);
   }
 
   @Test
