@@ -11,6 +11,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
 import java.util.Properties;
+import java.util.concurrent.Semaphore;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyIn;
 
@@ -27,13 +28,18 @@ final class StagingLoader {
   private final String url;
   private final Properties connectProperties = new Properties();
 
+  /** Turns to COPY: PostgreSQL loads one table fastest with about one COPY per core. */
+  private final Semaphore copies;
+
   /**
    * @param sslMode the JDBC {@code sslmode} when the URL names none: the reactive datasource's own
    *     setting, so COPY is encrypted exactly when every other connection is (pgjdbc's default,
    *     "prefer", would encrypt on loopback too, where it cost ~10% of a load's CPU)
+   * @param concurrentCopies how many {@link #loadChunk} transactions run at once; more wait
    */
-  StagingLoader(String url, String user, String password, String sslMode) {
+  StagingLoader(String url, String user, String password, String sslMode, int concurrentCopies) {
     this.url = url;
+    this.copies = new Semaphore(concurrentCopies, true);
     connectProperties.setProperty("user", user);
     connectProperties.setProperty("password", password);
     if (!url.contains("sslmode=")) {
@@ -99,6 +105,17 @@ final class StagingLoader {
    * constants} appended to every row.
    */
   Loaded loadChunk(
+      Connection c, GeoTableBuilder table, String batchId, List<String> constants, InputStream in)
+      throws SQLException, IOException, InterruptedException, TaskFailure {
+    copies.acquire();
+    try {
+      return loadChunkInTurn(c, table, batchId, constants, in);
+    } finally {
+      copies.release();
+    }
+  }
+
+  private Loaded loadChunkInTurn(
       Connection c, GeoTableBuilder table, String batchId, List<String> constants, InputStream in)
       throws SQLException, IOException, InterruptedException, TaskFailure {
     CopyIn copy = null;

@@ -14,7 +14,11 @@ final class VectorLoadPublishHandlers {
     String temp = config.storage().tempContainer();
     StagingLoader loader =
         new StagingLoader(
-            vector.jdbcUrl(), vector.jdbcUser(), vector.jdbcPassword(), vector.jdbcSslMode());
+            vector.jdbcUrl(),
+            vector.jdbcUser(),
+            vector.jdbcPassword(),
+            vector.jdbcSslMode(),
+            atLeastOne("load-concurrency", vector.loadConcurrency()));
     VectorStacItems items = new VectorStacItems(vector.jdbcUrl(), vector.featuresBaseUrl());
     return List.of(
         new VectorLoadChunkHandler(blobs, temp, loader),
@@ -23,11 +27,16 @@ final class VectorLoadPublishHandlers {
 
   /** {@code publish-lanes}, by default the available processors. */
   static int publishLanes(VectorWorkerConfig.VectorConfig vector) {
-    int lanes = vector.publishLanes().orElse(Runtime.getRuntime().availableProcessors());
-    if (lanes < 1) {
+    return atLeastOne("publish-lanes", vector.publishLanes());
+  }
+
+  /** A per-core setting: its value, by default the available processors; refused below 1. */
+  private static int atLeastOne(String name, java.util.Optional<Integer> value) {
+    int n = value.orElse(Runtime.getRuntime().availableProcessors());
+    if (n < 1) {
       throw new IllegalArgumentException(
-          "geomachine.worker.vector.publish-lanes must be at least 1, got " + lanes);
+          "geomachine.worker.vector." + name + " must be at least 1, got " + n);
     }
-    return lanes;
+    return n;
   }
 }

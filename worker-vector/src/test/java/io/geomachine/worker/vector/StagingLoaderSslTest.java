@@ -28,7 +28,7 @@ class StagingLoaderSslTest {
   }
 
   private static StagingLoader loader(String url, String sslMode) {
-    return new StagingLoader(url, TestServices.pgUser(), TestServices.pgPassword(), sslMode);
+    return new StagingLoader(url, TestServices.pgUser(), TestServices.pgPassword(), sslMode, 1);
   }
 
   private static boolean serverOffersTls() throws SQLException {

@@ -42,10 +42,8 @@ final class VectorFixture implements AutoCloseable {
     blobs = AdminTestSupport.blobStore();
     blobs.ensureContainer(TEMP);
     jdbcUrl = "jdbc:" + TestServices.reactiveUrl(database);
-    StagingLoader loader =
-        new StagingLoader(jdbcUrl, TestServices.pgUser(), TestServices.pgPassword(), "disable");
     items = new VectorStacItems(jdbcUrl, "http://features.test/api");
-    load = new VectorLoadChunkHandler(blobs, TEMP, loader);
+    load = loadHandler(4);
     // two lanes, whatever the machine, so the builds always run side by side in the tests
     publish = new VectorPublishHandler(db.pool(), blobs, TEMP, items, 2);
   }
@@ -162,8 +160,21 @@ final class VectorFixture implements AutoCloseable {
     }
   }
 
+  /** A load handler as the worker builds it, running at most {@code copies} COPYs at once. */
+  VectorLoadChunkHandler loadHandler(int copies) {
+    return new VectorLoadChunkHandler(
+        blobs,
+        TEMP,
+        new StagingLoader(
+            jdbcUrl, TestServices.pgUser(), TestServices.pgPassword(), "disable", copies));
+  }
+
   JsonObject load(Prepared p, int index) throws Exception {
-    return load.handle(
+    return load(load, p, index);
+  }
+
+  JsonObject load(VectorLoadChunkHandler with, Prepared p, int index) throws Exception {
+    return with.handle(
         new TaskInput(
             "t-load-" + index,
             p.jobId(),
