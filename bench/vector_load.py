@@ -9,7 +9,8 @@ default local Azurite). ogr2ogr gets the job's normalisation: -t_srs EPSG:4326, 
 polygons -makevalid -nlt PROMOTE_TO_MULTI, CSV types detected from the whole file. Prints features/s for each
 and the ratios (ogr2ogr time / process_vector time; >= 1 means the job is at least as fast). Results are
 appended as JSON lines to bench/results/vector_load.jsonl. Needs the platform up (./platform up). Standard
-library only.
+library only. Each timed run starts on a settled database (a CHECKPOINT, and no autovacuum worker busy with the
+previous run's table).
 
   python3 bench/vector_load.py --points 20000 --polygons 2000      # quick check
   python3 bench/vector_load.py                                       # full size (lead, quiet machine)
@@ -109,6 +110,22 @@ def make_polygons(path, n):
                                 "geometry": {"type": "Polygon", "coordinates": [ring]}}) + "\n")
 
 
+def settle(args):
+    """Starts every timed run on a quiet database: a CHECKPOINT (dirty buffers of the previous load written
+    now, not during the next run), then waits until no autovacuum worker is busy (each load's big new
+    table gets vacuumed and analysed in the background), at most 120 s."""
+    url = f"postgresql://{args.pg_user}:{args.pg_password}@{args.pg_host}:{args.pg_port}/{args.db}"
+    subprocess.run(["psql", "-X", url, "-qc", "CHECKPOINT"], check=True)
+    for _ in range(240):
+        busy = subprocess.run(["psql", "-X", url, "-Atc",
+                               "SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'autovacuum worker'"],
+                              check=True, capture_output=True, text=True).stdout.strip()
+        if busy == "0":
+            break
+        time.sleep(0.5)
+    time.sleep(1)
+
+
 def run_job(args, params):
     t0 = time.time()
     status, body = http("POST", f"{args.gateway}/api/jobs/submit/process_vector", params)
@@ -144,8 +161,11 @@ def compare(args, label, path, blob, n, params, ogr_extra):
     upload(args, blob, path)
     run = str(int(time.time()))
     table = f"bench_{label}_{run}"
+    settle(args)
     job_id, job_s = run_job(args, dict(params, container_name=args.container, blob_name=blob, table_name=table))
+    settle(args)
     ogr_s = run_ogr(args, path, table, ogr_extra)
+    settle(args)
     ogr_blob_s = run_ogr(args, f"/vsiaz/{args.container}/{blob}", table + "_vsiaz", ogr_extra)
     row = {"case": label, "features": n, "process_vector_s": round(job_s, 2), "ogr2ogr_s": round(ogr_s, 2),
            "ogr2ogr_vsiaz_s": round(ogr_blob_s, 2),
