@@ -51,6 +51,7 @@ class LoadTurnsTest {
                             + " AND state = 'active' AND query LIKE 'COPY %'",
                         DB);
                 mostAtOnce.accumulateAndGet(copying, Math::max);
+                java.util.concurrent.locks.LockSupport.parkNanos(2_000_000); // a COPY takes ~50 ms
               }
             });
     watcher.start();

@@ -96,7 +96,7 @@ public final class VectorPrepareHandler implements TaskHandler {
     Files.createDirectories(workRoot);
     Path dir = Files.createTempDirectory(workRoot, "vector-prepare-");
     boolean wroteChunks = false;
-    Probed probed = null;
+    SourceProbe.Probed probed = null;
     try {
       JsonObject converter = p.getJsonObject("converter_params", new JsonObject());
       long started = System.nanoTime();
@@ -104,7 +104,8 @@ public final class VectorPrepareHandler implements TaskHandler {
           SourceFiles.fetch(store, container, blob, format, converter, dir);
       long fetched = System.nanoTime();
       int chunkSize = p.getInteger("chunk_size", ProcessVectorJob.DEFAULT_CHUNK_SIZE);
-      probed = probeSource(source, converter, chunkSize, dir, display);
+      probed =
+          SourceProbe.probe(source, converter, chunkSize, parallelism, splitMinBytes, dir, display);
       long probedAt = System.nanoTime();
       LayerProbe probe = probed.probe();
       if (!probe.hasFeatures()) {
@@ -241,7 +242,7 @@ public final class VectorPrepareHandler implements TaskHandler {
 
   private Converted convert(
       SourceFiles.LocalSource source,
-      Probed probed,
+      SourceProbe.Probed probed,
       Normalisation normalisation,
       boolean[] dateLike,
       int chunkSize,
@@ -299,77 +300,6 @@ public final class VectorPrepareHandler implements TaskHandler {
       }
       chunks.addAll(uploads.finish());
       return new Converted(outcome.value(), 1, false);
-    }
-  }
-
-  /**
-   * The layer's probe, and the parts when the source was probed in parts that all agree (with the
-   * sessions that probed them and convert them next, for a GeoJSONSeq source).
-   */
-  private record Probed(LayerProbe probe, SourceSplit.Plan parts, PartSessions sessions) {}
-
-  private Probed probeSource(
-      SourceFiles.LocalSource source, JsonObject converter, int chunkSize, Path dir, String display)
-      throws Exception {
-    SourceSplit.Plan raw =
-        SourceSplit.raw(source, parallelism, splitMinBytes, chunkSize, dir.resolve("probed-parts"));
-    if (raw != null) {
-      String layer = converter.getString("layer_name");
-      // A GeoJSONSeq part is opened once: the process that probes it converts it too.
-      PartSessions sessions =
-          source.format() == SourceFormat.GEOJSONSEQ ? PartSessions.start(raw, layer) : null;
-      LayerProbe agreed;
-      SourceSplit.Plan parts;
-      try {
-        if (sessions != null) {
-          List<LayerProbe> probes = sessions.probes(display);
-          agreed = probes == null ? null : PartProbes.merge(probes);
-        } else {
-          agreed = PartProbes.agreed(raw, layer, display);
-        }
-        // typed() keeps a GeoJSONSeq's raw parts as they are: the ones the sessions have open
-        parts = agreed == null ? null : SourceSplit.typed(raw, source.format(), agreed);
-      } catch (Exception | Error e) {
-        if (sessions != null) {
-          sessions.close();
-        }
-        throw e;
-      }
-      if (parts != null) {
-        return new Probed(agreed, parts, sessions);
-      }
-      if (sessions != null) {
-        sessions.close();
-      }
-      deleteTree(dir.resolve("probed-parts"));
-      if (agreed != null) {
-        return new Probed(agreed, null, null);
-      }
-    }
-    return new Probed(probe(source, converter, dir, display), null, null);
-  }
-
-  private static LayerProbe probe(
-      SourceFiles.LocalSource source, JsonObject converter, Path dir, String display)
-      throws Exception {
-    try {
-      return LayerProbe.run(
-          source.dataset(), converter.getString("layer_name"), source.openOptions(), dir, display);
-    } catch (TaskFailure f) {
-      if (f.code().equals("NO_GEOMETRY") && source.format() == SourceFormat.CSV) {
-        String where =
-            converter.containsKey("wkt_column")
-                ? "a WKT column '" + converter.getString("wkt_column") + "'"
-                : converter.containsKey("lat_name")
-                    ? "columns '"
-                        + converter.getString("lat_name")
-                        + "' (lat_name) and '"
-                        + converter.getString("lon_name")
-                        + "' (lon_name)"
-                    : "lat/lon columns or a WKT column (name them with converter_params)";
-        throw TaskFailure.permanent("NO_GEOMETRY", display + ": the CSV has no " + where);
-      }
-      throw f;
     }
   }
 
@@ -435,7 +365,7 @@ public final class VectorPrepareHandler implements TaskHandler {
         .getBoolean(0);
   }
 
-  private static void deleteTree(Path dir) throws IOException {
+  static void deleteTree(Path dir) throws IOException {
     if (!Files.exists(dir)) {
       return;
     }

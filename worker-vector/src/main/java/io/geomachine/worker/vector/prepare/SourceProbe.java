@@ -1,0 +1,97 @@
+package io.geomachine.worker.vector.prepare;
+
+import io.geomachine.core.task.TaskFailure;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * What prepare learns of a source before converting it: the layer's probe, from the parts of a
+ * split source probed at once when they agree (for GeoJSONSeq by the sessions that then convert
+ * them), otherwise from the whole file.
+ */
+final class SourceProbe {
+  private SourceProbe() {}
+
+  /**
+   * The layer's probe, and the parts when the source was probed in parts that all agree (with the
+   * sessions that probed them and convert them next, for a GeoJSONSeq source).
+   */
+  record Probed(LayerProbe probe, SourceSplit.Plan parts, PartSessions sessions) {}
+
+  /**
+   * Probes {@code source}: in up to {@code parallelism} parts at once when it splits (CSV,
+   * GeoJSONSeq of at least {@code splitMinBytes}) and the parts agree, else whole.
+   */
+  static Probed probe(
+      SourceFiles.LocalSource source,
+      JsonObject converter,
+      int chunkSize,
+      int parallelism,
+      long splitMinBytes,
+      Path dir,
+      String display)
+      throws Exception {
+    SourceSplit.Plan raw =
+        SourceSplit.raw(source, parallelism, splitMinBytes, chunkSize, dir.resolve("probed-parts"));
+    if (raw != null) {
+      String layer = converter.getString("layer_name");
+      // A GeoJSONSeq part is opened once: the process that probes it converts it too.
+      PartSessions sessions =
+          source.format() == SourceFormat.GEOJSONSEQ ? PartSessions.start(raw, layer) : null;
+      LayerProbe agreed;
+      SourceSplit.Plan parts;
+      try {
+        if (sessions != null) {
+          List<LayerProbe> probes = sessions.probes(display);
+          agreed = probes == null ? null : PartProbes.merge(probes);
+        } else {
+          agreed = PartProbes.agreed(raw, layer, display);
+        }
+        // typed() keeps a GeoJSONSeq's raw parts as they are: the ones the sessions have open
+        parts = agreed == null ? null : SourceSplit.typed(raw, source.format(), agreed);
+      } catch (Exception | Error e) {
+        if (sessions != null) {
+          sessions.close();
+        }
+        throw e;
+      }
+      if (parts != null) {
+        return new Probed(agreed, parts, sessions);
+      }
+      if (sessions != null) {
+        sessions.close();
+      }
+      VectorPrepareHandler.deleteTree(dir.resolve("probed-parts"));
+      if (agreed != null) {
+        return new Probed(agreed, null, null);
+      }
+    }
+    return new Probed(whole(source, converter, dir, display), null, null);
+  }
+
+  /** The whole file's probe; a CSV without the named geometry columns fails naming them. */
+  private static LayerProbe whole(
+      SourceFiles.LocalSource source, JsonObject converter, Path dir, String display)
+      throws Exception {
+    try {
+      return LayerProbe.run(
+          source.dataset(), converter.getString("layer_name"), source.openOptions(), dir, display);
+    } catch (TaskFailure f) {
+      if (f.code().equals("NO_GEOMETRY") && source.format() == SourceFormat.CSV) {
+        String where =
+            converter.containsKey("wkt_column")
+                ? "a WKT column '" + converter.getString("wkt_column") + "'"
+                : converter.containsKey("lat_name")
+                    ? "columns '"
+                        + converter.getString("lat_name")
+                        + "' (lat_name) and '"
+                        + converter.getString("lon_name")
+                        + "' (lon_name)"
+                    : "lat/lon columns or a WKT column (name them with converter_params)";
+        throw TaskFailure.permanent("NO_GEOMETRY", display + ": the CSV has no " + where);
+      }
+      throw f;
+    }
+  }
+}
