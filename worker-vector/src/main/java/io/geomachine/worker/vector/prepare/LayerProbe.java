@@ -28,7 +28,18 @@ public record LayerProbe(
     boolean hasFeatures,
     String crsId,
     String crsName,
-    List<Field> fields) {
+    List<Field> fields,
+    FidRange fidRange) {
+
+  /**
+   * A GeoPackage layer's feature ids: the id column, the smallest and largest id and how many
+   * features there are (contiguous when {@code count == max - min + 1}).
+   */
+  public record FidRange(String column, long min, long max, long count) {
+    public boolean contiguous() {
+      return count == max - min + 1;
+    }
+  }
 
   /** The Python that has GDAL's bindings (Debian's, not a virtualenv's). */
   public static final String PYTHON = "/usr/bin/python3";
@@ -95,6 +106,7 @@ public record LayerProbe(
       fields.add(new Field(f.getString("name"), f.getString("type"), f.getString("subtype")));
     }
     JsonObject crs = j.getJsonObject("crs");
+    JsonObject fids = j.getJsonObject("fid_range");
     return new LayerProbe(
         j.getString("driver"),
         j.getString("layer"),
@@ -105,6 +117,13 @@ public record LayerProbe(
         j.getBoolean("has_features"),
         crs == null ? null : crs.getString("id"),
         crs == null ? null : crs.getString("name"),
-        fields);
+        fields,
+        fids == null
+            ? null
+            : new FidRange(
+                fids.getString("column"),
+                fids.getLong("min"),
+                fids.getLong("max"),
+                fids.getLong("count")));
   }
 }

@@ -25,7 +25,8 @@ public record Normalisation(
     LayerProbe probe,
     String sourceCrs,
     boolean keepZ,
-    boolean keepM) {
+    boolean keepM,
+    String where) {
 
   /** Families of OGR geometry type names (flattened, as GeometryTypeToName prints them). */
   enum Family {
@@ -65,9 +66,13 @@ public record Normalisation(
             && probe.sampledGeometryTypes().stream().allMatch(t -> Family.of(t) == Family.POINT));
   }
 
-  /** The same pass over another copy of the data (a part of a split source). */
-  public Normalisation withSource(Path otherDataset, List<String> otherOpenOptions) {
-    return new Normalisation(otherDataset, layer, otherOpenOptions, probe, sourceCrs, keepZ, keepM);
+  /**
+   * The same pass over a part of a split source: its own copy of the data, or the source's feature
+   * id range ({@code -where}).
+   */
+  public Normalisation forPart(SourceSplit.Part part) {
+    return new Normalisation(
+        part.dataset(), layer, part.openOptions(), probe, sourceCrs, keepZ, keepM, part.where());
   }
 
   /** Whether geometries are repaired (not for points: a point is always valid). */
@@ -135,6 +140,9 @@ public record Normalisation(
       c.addAll(List.of("-lco", lco));
     }
     c.addAll(List.of("-nln", "chunk", "-gt", "unlimited"));
+    if (where != null) {
+      c.addAll(List.of("-where", where));
+    }
     if (sourceCrs != null) {
       c.addAll(List.of("-s_srs", sourceCrs));
     }

@@ -57,10 +57,7 @@ final class PartConversions {
           timeout,
           (part, pipe) ->
               ProcessRunner.run(
-                  normalisation.withSource(part.dataset(), part.openOptions()).command(pipe),
-                  Map.of(),
-                  timeout,
-                  null));
+                  normalisation.forPart(part).command(pipe), Map.of(), timeout, null));
     }
   }
 

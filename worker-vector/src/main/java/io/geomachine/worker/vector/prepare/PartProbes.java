@@ -78,6 +78,7 @@ final class PartProbes {
         anyFeatures,
         first.crsId(),
         first.crsName(),
-        first.fields());
+        first.fields(),
+        null);
   }
 }

@@ -27,7 +27,10 @@ import java.util.Locale;
  * JSON) are not split.
  */
 final class SourceSplit {
-  /** One part: its own folder holding the part under the source's file name (same layer name). */
+  /**
+   * One part: its own folder, holding the part under the source's file name (same layer name), or
+   * the source itself read through {@code where} (a feature id range, see {@link FidSplit}).
+   */
   record Part(
       int number,
       Path dir,
@@ -35,7 +38,8 @@ final class SourceSplit {
       List<String> openOptions,
       int firstChunk,
       int chunks,
-      boolean last) {}
+      boolean last,
+      String where) {}
 
   /** A plan: the parts, and how many null-geometry rows each part adds (the schema feature). */
   record Plan(List<Part> parts, int nullRowsPerPart) {}
@@ -65,6 +69,9 @@ final class SourceSplit {
     long size = Files.size(file);
     if (!worthSplitting(size, parallelism, minBytes)) {
       return null;
+    }
+    if (probe.fidRange() != null) {
+      return FidSplit.plan(source, probe.fidRange(), parallelism, chunkSize, workDir);
     }
     byte[] head = readHead(file);
     byte[] prologue;
@@ -193,7 +200,8 @@ final class SourceSplit {
               withoutTypeDetection(p.openOptions()),
               p.firstChunk(),
               p.chunks(),
-              p.last()));
+              p.last(),
+              null));
     }
     return new Plan(parts, 0);
   }
@@ -243,7 +251,14 @@ final class SourceSplit {
       boolean last = p == files.size() - 1;
       out.add(
           new Part(
-              p, dataset.getParent(), dataset, options, p * chunksPerPart, chunksPerPart, last));
+              p,
+              dataset.getParent(),
+              dataset,
+              options,
+              p * chunksPerPart,
+              chunksPerPart,
+              last,
+              null));
     }
     return new Plan(out, nullRows);
   }

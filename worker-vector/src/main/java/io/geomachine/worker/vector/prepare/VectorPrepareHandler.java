@@ -142,7 +142,8 @@ public final class VectorPrepareHandler implements TaskHandler {
               probe,
               assumedCrs,
               keepZ,
-              keepM);
+              keepM,
+              null);
       String jobId = input.jobId();
       String prefix = VectorManifest.prefix(jobId);
       store.ensureContainer(tempContainer);

@@ -97,9 +97,34 @@ def main():
         "has_features": count > 0,
         "crs": crs(layer.GetSpatialRef()),
         "fields": fields,
+        "fid_range": fid_range(ds, layer),
     }), flush=True)
     if then_translate:
         translate(ds, layer)
+
+
+def fid_range(ds, layer):
+    """A GeoPackage layer's feature ids: {"column", "min", "max", "count"} (cheap: SQLite answers from the
+    primary key), so prepare can convert id ranges at once; None for other drivers or on any doubt."""
+    if ds.GetDriver().ShortName != "GPKG" or not layer.GetFIDColumn():
+        return None
+    column = layer.GetFIDColumn()
+    sql = 'SELECT MIN("%s"), MAX("%s"), COUNT(*) FROM "%s"' % (
+        column.replace('"', '""'), column.replace('"', '""'), layer.GetName().replace('"', '""'))
+    try:
+        result = ds.ExecuteSQL(sql, dialect="SQLITE")
+    except RuntimeError:
+        return None
+    if result is None:
+        return None
+    try:
+        row = result.GetNextFeature()
+        if row is None or row.GetField(0) is None:
+            return None
+        return {"column": column, "min": int(row.GetField(0)), "max": int(row.GetField(1)),
+                "count": int(row.GetField(2))}
+    finally:
+        ds.ReleaseResultSet(result)
 
 
 def translate(ds, layer):

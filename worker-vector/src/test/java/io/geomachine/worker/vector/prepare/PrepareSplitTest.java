@@ -252,6 +252,56 @@ class PrepareSplitTest {
     assertEquals(serial.code(), split.code());
   }
 
+  /** The 1,000 polygons (uniform schema) as a GeoPackage layer (GDAL keeps their ids, 0-999). */
+  private static Path geoPackage(String name) throws Exception {
+    Path gpkg = h.files.resolve(name);
+    Files.deleteIfExists(gpkg);
+    VectorFiles.ogr2ogr(
+        "-f",
+        "GPKG",
+        gpkg.toString(),
+        geoJsonSeq(name + ".geojsonl", 0, false).toString(),
+        "-nln",
+        "parcels");
+    return gpkg;
+  }
+
+  @Test
+  void aGeoPackageSplitByFeatureIdGivesTheChunksOfOnePass() throws Exception {
+    String blob = h.upload(geoPackage("parcels.gpkg"));
+    JsonObject params = h.params(blob, new JsonObject().put("chunk_size", 100));
+    JsonObject split = samePrepareResult(params, 3);
+    assertEquals(3, split.getInteger("conversion_parts"), "ids 0-299, 300-599, 600-999");
+    VectorManifest m = VectorManifest.fromJson(split.getJsonObject("manifest"));
+    assertEquals(ROWS, m.featureCount());
+    assertEquals("MULTIPOLYGON", m.geometryType());
+  }
+
+  @Test
+  void aGeoPackageWithGapsInItsIdsIsConvertedInOnePass() throws Exception {
+    Path gpkg = geoPackage("gaps.gpkg");
+    ProcessBuilder delete =
+        new ProcessBuilder(
+                "ogrinfo",
+                gpkg.toString(),
+                "-sql",
+                "DELETE FROM parcels WHERE rowid = 150",
+                "-dialect",
+                "SQLITE")
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD);
+    assertEquals(0, delete.start().waitFor());
+    String blob = h.upload(gpkg);
+    JsonObject params =
+        h.params(
+            blob,
+            new JsonObject()
+                .put("chunk_size", 100)
+                .put("converter_params", new JsonObject().put("layer_name", "parcels")));
+    assertEquals(1, samePrepare(params, 3), "ids 0-149, 151-999: not split");
+    assertEquals(ROWS - 1, h.prepare(params).featureCount());
+  }
+
   @Test
   void partsThatDoNotFillTheirChunksFallBackToOnePass() throws Exception {
     String blob = h.upload(geoJsonSeq("nulls.geojsonl", 250));
@@ -268,7 +318,17 @@ class PrepareSplitTest {
     LayerProbe.Field name = new LayerProbe.Field("name", "String", "None");
     LayerProbe csvProbe =
         new LayerProbe(
-            "CSV", "source", "Point", List.of(), false, false, true, null, null, List.of(id, name));
+            "CSV",
+            "source",
+            "Point",
+            List.of(),
+            false,
+            false,
+            true,
+            null,
+            null,
+            List.of(id, name),
+            null);
     assertEquals(
         "\"Integer\",\"String\",\"String\",\"String\"\n",
         PartSchemas.csvTypes("id,name,lat,lon\r", csvProbe));
@@ -293,6 +353,7 @@ class PrepareSplitTest {
         true,
         "EPSG:4326",
         null,
-        List.of(f));
+        List.of(f),
+        null);
   }
 }
