@@ -9,12 +9,15 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Splits a GeoPackage layer by feature id: part {@code p} reads the ids of its whole number of
- * chunks ({@code -where "fid" >= lo AND "fid" < hi}; SQLite answers such a range from the primary
- * key, so no part reads the others' rows) from the source file itself, no copy. Only a layer whose
- * ids run without gaps is split: then part {@code p} holds exactly the rows one pass would put in
- * its chunks, in the same (id) order. Rows the conversion drops (null geometries) shift the chunks;
- * the part conversion notices and prepare converts in one pass instead.
+ * Splits a layer by feature id: part {@code p} reads the ids of its whole number of chunks from the
+ * source file itself, no copy: {@code -where "fid" >= lo AND "fid" < hi} on a GeoPackage (SQLite
+ * answers an id range from the primary key), {@code FID >= lo AND FID < hi} on FlatGeobuf and
+ * shapefiles (GDAL skips the other features cheaply: half the ids of 200k polygons convert in
+ * 0.84-1.0 s of the whole file's 1.5-1.8 s). Only a layer whose ids run without gaps is split: then
+ * part {@code p} holds the rows one pass would put in its chunks, in the same (id) order. A part
+ * that writes more or fewer chunks than its share (null geometries dropped, deleted shapefile
+ * records) makes prepare convert in one pass instead; a part short of a few rows but with its
+ * chunks still loads every row exactly once.
  */
 final class FidSplit {
   private FidSplit() {}
@@ -37,7 +40,7 @@ final class FidSplit {
     }
     long chunksPerPart = Math.max(1, Math.round((double) chunks / parts));
     long idsPerPart = chunksPerPart * chunkSize;
-    String column = ident(ids.column());
+    String column = ids.column() == null ? "FID" : ident(ids.column());
     List<SourceSplit.Part> out = new ArrayList<>();
     for (int p = 0; p < parts; p++) {
       long from = ids.min() + p * idsPerPart;

@@ -32,8 +32,9 @@ public record LayerProbe(
     FidRange fidRange) {
 
   /**
-   * A GeoPackage layer's feature ids: the id column, the smallest and largest id and how many
-   * features there are (contiguous when {@code count == max - min + 1}).
+   * A layer's feature ids when they are cheap to know: the id column (null: OGR's {@code FID}
+   * special field, for FlatGeobuf and shapefiles, numbered 0..n-1), the smallest and largest id and
+   * how many features there are (contiguous when {@code count == max - min + 1}).
    */
   public record FidRange(String column, long min, long max, long count) {
     public boolean contiguous() {
@@ -121,7 +122,7 @@ public record LayerProbe(
         fids == null
             ? null
             : new FidRange(
-                fids.getString("column"),
+                fids.getString("column"), // null: the FID special field
                 fids.getLong("min"),
                 fids.getLong("max"),
                 fids.getLong("count")));

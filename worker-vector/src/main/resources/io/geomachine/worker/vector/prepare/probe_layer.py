@@ -104,9 +104,17 @@ def main():
 
 
 def fid_range(ds, layer):
-    """A GeoPackage layer's feature ids: {"column", "min", "max", "count"} (cheap: SQLite answers from the
-    primary key), so prepare can convert id ranges at once; None for other drivers or on any doubt."""
-    if ds.GetDriver().ShortName != "GPKG" or not layer.GetFIDColumn():
+    """The layer's feature ids when they are cheap to know, so prepare can convert id ranges at once:
+    {"column", "min", "max", "count"}. A GeoPackage answers from its primary key (column: the id column);
+    FlatGeobuf and shapefiles number features 0..n-1 and know n from their header (column: None, the OGR
+    "FID" special field). None for other drivers or on any doubt."""
+    driver = ds.GetDriver().ShortName
+    if driver in ("FlatGeobuf", "ESRI Shapefile"):
+        count = layer.GetFeatureCount(force=0)
+        if count is None or count <= 0:
+            return None
+        return {"column": None, "min": 0, "max": count - 1, "count": count}
+    if driver != "GPKG" or not layer.GetFIDColumn():
         return None
     column = layer.GetFIDColumn()
     sql = 'SELECT MIN("%s"), MAX("%s"), COUNT(*) FROM "%s"' % (

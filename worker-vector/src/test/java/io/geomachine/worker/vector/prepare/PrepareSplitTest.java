@@ -10,6 +10,7 @@ import io.geomachine.core.task.TaskFailure;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -275,6 +276,28 @@ class PrepareSplitTest {
     VectorManifest m = VectorManifest.fromJson(split.getJsonObject("manifest"));
     assertEquals(ROWS, m.featureCount());
     assertEquals("MULTIPOLYGON", m.geometryType());
+  }
+
+  @Test
+  void flatGeobufAndZippedShapefilesSplitByFeatureIdGiveTheChunksOfOnePass() throws Exception {
+    Path gpkg = geoPackage("source.gpkg");
+    Path fgb = h.files.resolve("parcels.fgb");
+    VectorFiles.ogr2ogr("-f", "FlatGeobuf", fgb.toString(), gpkg.toString());
+    JsonObject fromFgb =
+        samePrepareResult(h.params(h.upload(fgb), new JsonObject().put("chunk_size", 100)), 2);
+    assertEquals(2, fromFgb.getInteger("conversion_parts"), "FIDs 0-499, 500-999");
+    Path shp = Files.createDirectories(h.files.resolve("shp"));
+    VectorFiles.ogr2ogr(
+        "-f", "ESRI Shapefile", shp.resolve("parcels.shp").toString(), gpkg.toString());
+    List<Path> parts = new ArrayList<>();
+    for (String ext : List.of("shp", "dbf", "shx", "prj")) {
+      parts.add(shp.resolve("parcels." + ext));
+    }
+    Path zip = VectorFiles.zip(h.files.resolve("parcels.zip"), parts.toArray(Path[]::new));
+    JsonObject fromShp =
+        samePrepareResult(h.params(h.upload(zip), new JsonObject().put("chunk_size", 100)), 3);
+    assertEquals(3, fromShp.getInteger("conversion_parts"));
+    assertEquals(ROWS, VectorManifest.fromJson(fromShp.getJsonObject("manifest")).featureCount());
   }
 
   @Test
