@@ -3,6 +3,7 @@ package io.geomachine.core.process;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -117,7 +118,7 @@ public final class ProcessRunner {
     }
 
     /** The command's standard input (closing it tells a conversing tool there is no more). */
-    public java.io.OutputStream stdin() {
+    public OutputStream stdin() {
       return process.getOutputStream();
     }
 

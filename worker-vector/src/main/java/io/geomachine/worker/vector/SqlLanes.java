@@ -32,10 +32,6 @@ final class SqlLanes {
     this.lanes = lanes;
   }
 
-  int lanes() {
-    return lanes;
-  }
-
   void run(List<Step> steps) {
     if (steps.isEmpty()) {
       return;

@@ -161,7 +161,7 @@ public final class CopyChunker {
 
   private void writeCanonical(Record rec, Output out) throws IOException {
     byte[] b = rec.bytes;
-    if (!anyDateLike && indexOf(b, rec.length, (byte) '\\') < 0) {
+    if (!anyDateLike && !rec.hasBackslash) {
       out.write(b, 0, rec.length); // nothing to rewrite: the row as GDAL wrote it
       out.write('\n');
       return;
@@ -183,15 +183,6 @@ public final class CopyChunker {
       }
     }
     out.write('\n');
-  }
-
-  private static int indexOf(byte[] b, int length, byte v) {
-    for (int i = 0; i < length; i++) {
-      if (b[i] == v) {
-        return i;
-      }
-    }
-    return -1;
   }
 
   /** Columns in {@code COPY "s"."t" ("a", "b") FROM STDIN;}. */
@@ -280,8 +271,12 @@ public final class CopyChunker {
     byte[] bytes = new byte[1 << 12];
     int length;
 
+    /** Whether the line holds a backslash (an escape to rewrite), noted while reading it. */
+    boolean hasBackslash;
+
     boolean read(Input in, boolean data) throws IOException {
       length = 0;
+      hasBackslash = false;
       boolean escaped = false;
       // scans the input's buffer in place and copies whole runs (a call per byte was the hot spot)
       while (in.pos < in.limit || in.fill()) {
@@ -295,7 +290,9 @@ public final class CopyChunker {
             in.pos = p + 1;
             return true;
           }
-          escaped = data && c == '\\' && !escaped;
+          boolean backslash = c == '\\';
+          hasBackslash |= backslash;
+          escaped = data && backslash && !escaped;
         }
         append(buf, start, limit - start);
         in.pos = limit;

@@ -139,13 +139,21 @@ class PrepareSplitTest {
 
   /** A point CSV's job parameters: 100 rows per chunk, coordinates in lat/lon. */
   private static JsonObject pointParams(String blob) {
-    return h.params(
-        blob,
-        new JsonObject()
-            .put("chunk_size", 100)
-            .put(
-                "converter_params",
-                new JsonObject().put("lat_name", "lat").put("lon_name", "lon")));
+    return chunked(blob, 100, new JsonObject().put("lat_name", "lat").put("lon_name", "lon"));
+  }
+
+  /** Job parameters for {@code blob}: {@code chunkSize} rows per chunk, no converter settings. */
+  private static JsonObject chunked(String blob, int chunkSize) {
+    return chunked(blob, chunkSize, null);
+  }
+
+  /** As above, with {@code converter} as converter_params. */
+  private static JsonObject chunked(String blob, int chunkSize, JsonObject converter) {
+    JsonObject extra = new JsonObject().put("chunk_size", chunkSize);
+    if (converter != null) {
+      extra.put("converter_params", converter);
+    }
+    return h.params(blob, extra);
   }
 
   @Test
@@ -188,12 +196,7 @@ class PrepareSplitTest {
           .append('\n');
     }
     String blob = h.upload(Files.writeString(h.files.resolve("lines.csv"), b.toString()));
-    JsonObject params =
-        h.params(
-            blob,
-            new JsonObject()
-                .put("chunk_size", 250)
-                .put("converter_params", new JsonObject().put("wkt_column", "geometry")));
+    JsonObject params = chunked(blob, 250, new JsonObject().put("wkt_column", "geometry"));
     assertEquals(2, samePrepare(params, 2));
     VectorManifest m = h.prepare(params);
     assertEquals("MULTILINESTRING", m.geometryType());
@@ -205,7 +208,7 @@ class PrepareSplitTest {
   @Test
   void aSplitGeoJsonSeqGivesTheChunksOfOnePass() throws Exception {
     String blob = h.upload(geoJsonSeq("polygons.geojsonl", 0));
-    JsonObject params = h.params(blob, new JsonObject().put("chunk_size", 100));
+    JsonObject params = chunked(blob, 100);
     JsonObject split = samePrepareResult(params, 2);
     assertEquals(2, split.getInteger("conversion_parts"));
     assertEquals(false, split.getBoolean("probed_in_parts"), "the parts' schemas differ");
@@ -221,7 +224,7 @@ class PrepareSplitTest {
   @Test
   void partsWithTheSameSchemaAreProbedAtOnce() throws Exception {
     String blob = h.upload(geoJsonSeq("same.geojsonl", 0, false));
-    JsonObject params = h.params(blob, new JsonObject().put("chunk_size", 100));
+    JsonObject params = chunked(blob, 100);
     JsonObject split = samePrepareResult(params, 2);
     assertEquals(2, split.getInteger("conversion_parts"));
     assertEquals(true, split.getBoolean("probed_in_parts"));
@@ -246,7 +249,7 @@ class PrepareSplitTest {
             + "\"num\":950},\"geometry\":{\"type\":\"Polygon\","
             + "\"coordinates\":[[[0,0],[1,1],[0,0],[0,0]]]}}");
     String blob = h.upload(Files.write(h.files.resolve("degenerate.geojsonl"), lines));
-    JsonObject params = h.params(blob, new JsonObject().put("chunk_size", 100));
+    JsonObject params = chunked(blob, 100);
     TaskFailure split = h.fails(h.splitting(2), params);
     TaskFailure serial = h.fails(h.splitting(1), params);
     assertEquals("GEOMETRY_UNREPAIRABLE", split.code(), split.getMessage());
@@ -270,7 +273,7 @@ class PrepareSplitTest {
   @Test
   void aGeoPackageSplitByFeatureIdGivesTheChunksOfOnePass() throws Exception {
     String blob = h.upload(geoPackage("parcels.gpkg"));
-    JsonObject params = h.params(blob, new JsonObject().put("chunk_size", 100));
+    JsonObject params = chunked(blob, 100);
     JsonObject split = samePrepareResult(params, 3);
     assertEquals(3, split.getInteger("conversion_parts"), "ids 0-299, 300-599, 600-999");
     VectorManifest m = VectorManifest.fromJson(split.getJsonObject("manifest"));
@@ -283,8 +286,7 @@ class PrepareSplitTest {
     Path gpkg = geoPackage("source.gpkg");
     Path fgb = h.files.resolve("parcels.fgb");
     VectorFiles.ogr2ogr("-f", "FlatGeobuf", fgb.toString(), gpkg.toString());
-    JsonObject fromFgb =
-        samePrepareResult(h.params(h.upload(fgb), new JsonObject().put("chunk_size", 100)), 2);
+    JsonObject fromFgb = samePrepareResult(chunked(h.upload(fgb), 100), 2);
     assertEquals(2, fromFgb.getInteger("conversion_parts"), "FIDs 0-499, 500-999");
     Path shp = Files.createDirectories(h.files.resolve("shp"));
     VectorFiles.ogr2ogr(
@@ -294,8 +296,7 @@ class PrepareSplitTest {
       parts.add(shp.resolve("parcels." + ext));
     }
     Path zip = VectorFiles.zip(h.files.resolve("parcels.zip"), parts.toArray(Path[]::new));
-    JsonObject fromShp =
-        samePrepareResult(h.params(h.upload(zip), new JsonObject().put("chunk_size", 100)), 3);
+    JsonObject fromShp = samePrepareResult(chunked(h.upload(zip), 100), 3);
     assertEquals(3, fromShp.getInteger("conversion_parts"));
     assertEquals(ROWS, VectorManifest.fromJson(fromShp.getJsonObject("manifest")).featureCount());
   }
@@ -315,12 +316,7 @@ class PrepareSplitTest {
             .redirectOutput(ProcessBuilder.Redirect.DISCARD);
     assertEquals(0, delete.start().waitFor());
     String blob = h.upload(gpkg);
-    JsonObject params =
-        h.params(
-            blob,
-            new JsonObject()
-                .put("chunk_size", 100)
-                .put("converter_params", new JsonObject().put("layer_name", "parcels")));
+    JsonObject params = chunked(blob, 100, new JsonObject().put("layer_name", "parcels"));
     assertEquals(1, samePrepare(params, 3), "ids 0-149, 151-999: not split");
     assertEquals(ROWS - 1, h.prepare(params).featureCount());
   }
@@ -328,7 +324,7 @@ class PrepareSplitTest {
   @Test
   void partsThatDoNotFillTheirChunksFallBackToOnePass() throws Exception {
     String blob = h.upload(geoJsonSeq("nulls.geojsonl", 250));
-    JsonObject params = h.params(blob, new JsonObject().put("chunk_size", 100));
+    JsonObject params = chunked(blob, 100);
     assertEquals(1, samePrepare(params, 2));
     VectorManifest m = h.prepare(params);
     assertEquals(ROWS - 250, m.featureCount());
