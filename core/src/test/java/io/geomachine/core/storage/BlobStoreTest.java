@@ -103,6 +103,37 @@ class BlobStoreTest {
   }
 
   @Test
+  void streamsBlobsInBlocksBothWaysAndAnAbandonedUploadLeavesNothing() throws Exception {
+    BlobStore store = AdminTestSupport.blobStore();
+    store.ensureContainer(CONTAINER);
+    String prefix = "streams-" + UUID.randomUUID() + "/";
+    // more than two 4 MiB blocks, so the upload stages blocks while it is written
+    byte[] data = new byte[(int) (2.5 * BlobTransfers.STREAM_BLOCK)];
+    new java.util.Random(7).nextBytes(data);
+    try (java.io.OutputStream out =
+        store.openUpload(CONTAINER, prefix + "big", "application/zstd")) {
+      for (int off = 0; off < data.length; off += 100_000) {
+        out.write(data, off, Math.min(100_000, data.length - off));
+      }
+      assertTrue(store.find(CONTAINER, prefix + "big").isEmpty(), "no blob before the close");
+    }
+    assertEquals(data.length, store.find(CONTAINER, prefix + "big").orElseThrow().size());
+    try (java.io.InputStream in = store.openDownload(CONTAINER, prefix + "big")) {
+      org.junit.jupiter.api.Assertions.assertArrayEquals(data, in.readAllBytes());
+    }
+
+    java.io.OutputStream abandoned = store.openUpload(CONTAINER, prefix + "half", null);
+    abandoned.write(data, 0, (int) BlobTransfers.STREAM_BLOCK + 1);
+    assertTrue(store.find(CONTAINER, prefix + "half").isEmpty(), "never closed, never stored");
+
+    GeoMachineException missing =
+        assertThrows(
+            GeoMachineException.class, () -> store.openDownload(CONTAINER, prefix + "nope"));
+    assertEquals(ErrorCode.NOT_FOUND, missing.code());
+    assertEquals(1, store.deletePrefix(CONTAINER, prefix));
+  }
+
+  @Test
   void anUnreachableStoreIsBlobStoreUnavailable() throws Exception {
     int port;
     try (ServerSocket s = new ServerSocket(0)) {

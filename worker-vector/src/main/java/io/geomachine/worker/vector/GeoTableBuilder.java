@@ -35,8 +35,15 @@ final class GeoTableBuilder {
           "stac_collection_id",
           "etl_job_id");
 
-  /** The one per-chunk constant COPY appends to every row. */
+  /**
+   * The one per-chunk constant: while staged its DEFAULT is the transaction's {@link
+   * #BATCH_SETTING}, which each chunk's load sets, so COPY streams the chunk's bytes as they are.
+   * Without the setting the default raises an error instead of writing a row without a batch.
+   */
   static final String BATCH_COLUMN = "etl_batch_id";
+
+  /** The custom setting that carries the batch id of the chunk being loaded. */
+  static final String BATCH_SETTING = "geomachine.etl_batch_id";
 
   /** Remembers which batches a committed load wrote, so a first load needs no DELETE scan. */
   static final String LOADED_BATCHES = VectorStagingRepository.SCHEMA + ".loaded_batches";
@@ -101,7 +108,10 @@ final class GeoTableBuilder {
         .append(" VARCHAR(64) DEFAULT ")
         .append(literalOrNull(spec.jobId()))
         .append(", ");
-    ddl.append(ident("etl_batch_id")).append(" VARCHAR(100), ");
+    ddl.append(ident(BATCH_COLUMN))
+        .append(" VARCHAR(100) DEFAULT current_setting(")
+        .append(literal(BATCH_SETTING))
+        .append("), ");
     ddl.append(ident(spec.geometryColumn()))
         .append(" geometry(")
         .append(spec.geometryType())
@@ -129,25 +139,23 @@ final class GeoTableBuilder {
     return out;
   }
 
-  /** COPY of one chunk: geometry and attributes as in the chunk file, then the constants. */
+  /** COPY of one chunk: geometry and attributes as in the chunk file; the rest are defaults. */
   String copyStatement() {
     List<String> cols = new ArrayList<>();
     cols.add(ident(spec.geometryColumn()));
     spec.columns().forEach(c -> cols.add(ident(c.name())));
-    cols.add(ident(BATCH_COLUMN));
     return "COPY " + staging() + " (" + String.join(", ", cols) + ") FROM STDIN";
   }
 
   /** Run when the table is published: its lineage values are data now, not defaults. */
   static String dropJobConstantDefaults(String qualifiedTable) {
+    List<String> columns = new ArrayList<>(JOB_CONSTANT_COLUMNS);
+    columns.add(BATCH_COLUMN);
     return "ALTER TABLE "
         + qualifiedTable
         + " "
         + String.join(
-            ", ",
-            JOB_CONSTANT_COLUMNS.stream()
-                .map(c -> "ALTER COLUMN " + ident(c) + " DROP DEFAULT")
-                .toList());
+            ", ", columns.stream().map(c -> "ALTER COLUMN " + ident(c) + " DROP DEFAULT").toList());
   }
 
   private static String literalOrNull(String v) {

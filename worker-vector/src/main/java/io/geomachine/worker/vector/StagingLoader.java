@@ -9,7 +9,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.Semaphore;
 import org.postgresql.PGConnection;
@@ -24,6 +23,8 @@ import org.postgresql.copy.CopyIn;
 final class StagingLoader {
   /** Serialises staging-table creation (and the shared trigger function) across all jobs. */
   private static final long CREATE_LOCK = 0x67656f5f73746167L; // "geo_stag"
+
+  private static final int BLOCK = 1 << 20;
 
   private final String url;
   private final Properties connectProperties = new Properties();
@@ -101,30 +102,33 @@ final class StagingLoader {
   record Loaded(long deleted, long rows) {}
 
   /**
-   * One transaction: delete the rows of {@code batchId}, then COPY the chunk in with {@code
-   * constants} appended to every row.
+   * One transaction: delete the rows of {@code batchId}, then COPY the chunk in as it is; the batch
+   * id comes from the staging column's default (the transaction's {@link
+   * GeoTableBuilder#BATCH_SETTING}).
    */
-  Loaded loadChunk(
-      Connection c, GeoTableBuilder table, String batchId, List<String> constants, InputStream in)
+  Loaded loadChunk(Connection c, GeoTableBuilder table, String batchId, InputStream in)
       throws SQLException, IOException, InterruptedException, TaskFailure {
     copies.acquire();
     try {
-      return loadChunkInTurn(c, table, batchId, constants, in);
+      return loadChunkInTurn(c, table, batchId, in);
     } finally {
       copies.release();
     }
   }
 
   private Loaded loadChunkInTurn(
-      Connection c, GeoTableBuilder table, String batchId, List<String> constants, InputStream in)
+      Connection c, GeoTableBuilder table, String batchId, InputStream in)
       throws SQLException, IOException, InterruptedException, TaskFailure {
     CopyIn copy = null;
     try {
       // Two runs of the same chunk at once (a lease lost mid-run) queue here, so the second one
-      // deletes what the first committed instead of adding a second copy.
+      // deletes what the first committed instead of adding a second copy. The batch id becomes
+      // this transaction's setting, which the staging column's default reads for every row.
       try (PreparedStatement lock =
-          c.prepareStatement("SELECT pg_advisory_xact_lock(hashtext(?))")) {
+          c.prepareStatement("SELECT pg_advisory_xact_lock(hashtext(?)), set_config(?, ?, true)")) {
         lock.setString(1, "geo_staging.batch:" + batchId);
+        lock.setString(2, GeoTableBuilder.BATCH_SETTING);
+        lock.setString(3, batchId);
         lock.executeQuery().close();
       }
       // Only a batch an earlier attempt committed has rows to delete: the register says so, so
@@ -148,13 +152,9 @@ final class StagingLoader {
         }
       }
       copy = c.unwrap(PGConnection.class).getCopyAPI().copyIn(table.copyStatement());
-      CopyIn sink = copy;
-      long sent = new CopyRows(constants).copy(in, sink::writeToCopy);
+      stream(in, copy);
       long copied = copy.endCopy();
       copy = null;
-      if (copied != sent) {
-        throw new IllegalStateException("COPY loaded " + copied + " rows, the chunk has " + sent);
-      }
       try (PreparedStatement remember =
           c.prepareStatement(
               "INSERT INTO "
@@ -177,6 +177,25 @@ final class StagingLoader {
       }
       c.rollback();
       throw e;
+    }
+  }
+
+  /**
+   * The chunk's bytes into the COPY as they are: a chunk is COPY text already (one row per line,
+   * canonical escapes), and the standard columns are defaults. Stops with an InterruptedException
+   * when the thread is interrupted (the job was cancelled).
+   */
+  private static void stream(InputStream in, CopyIn copy)
+      throws IOException, SQLException, InterruptedException {
+    byte[] buf = new byte[BLOCK];
+    int n;
+    while ((n = in.read(buf)) >= 0) {
+      if (Thread.interrupted()) {
+        throw new InterruptedException("chunk load cancelled");
+      }
+      if (n > 0) {
+        copy.writeToCopy(buf, 0, n);
+      }
     }
   }
 }

@@ -1,5 +1,6 @@
 package io.geomachine.worker.vector;
 
+import com.github.luben.zstd.ZstdIOException;
 import io.geomachine.core.error.ErrorCode;
 import io.geomachine.core.error.GeoMachineException;
 import io.geomachine.core.job.vector.ProcessVectorJob;
@@ -9,12 +10,11 @@ import io.geomachine.core.task.TaskHandler;
 import io.geomachine.core.task.TaskInput;
 import io.geomachine.worker.vector.prepare.ChunkFiles;
 import io.vertx.core.json.JsonObject;
+import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.List;
+import java.util.zip.ZipException;
 
 /**
  * process_vector stage 2 (fan-out, one task per chunk): COPY one chunk file from the temp container
@@ -49,41 +49,39 @@ final class VectorLoadChunkHandler implements TaskHandler {
     VectorTableSpec.Chunk chunk =
         VectorTableSpec.Chunk.of(input.parameters().getJsonObject("chunk"));
     GeoTableBuilder table = new GeoTableBuilder(spec);
-    Path file = Files.createTempFile("vector-chunk-", ".copy");
-    try {
-      download(chunk.blob(), file);
-      try (Connection c = loader.connect();
-          InputStream in = ChunkFiles.open(file)) {
-        loader.ensureStaging(c, table, spec.stagingTable());
-        StagingLoader.Loaded loaded =
-            loader.loadChunk(c, table, chunk.batchId(), List.of(chunk.batchId()), in);
-        if (chunk.rows() > 0 && loaded.rows() != chunk.rows()) {
-          throw TaskFailure.permanent(
-              "CHUNK_INVALID",
-              "chunk "
-                  + chunk.blob()
-                  + " has "
-                  + loaded.rows()
-                  + " rows, the manifest says "
-                  + chunk.rows());
-        }
-        return new JsonObject()
-            .put("index", chunk.index())
-            .put("batch_id", chunk.batchId())
-            .put("rows", loaded.rows())
-            .put("replaced_rows", loaded.deleted())
-            .put("staging_table", spec.stagingTable());
-      } catch (SQLException e) {
-        throw classify(e, chunk.blob());
+    // The chunk streams from blob storage (fetched a few blocks ahead) through the decompressor
+    // into the COPY: downloading overlaps with loading, and nothing goes to local disk.
+    try (InputStream stored = open(chunk.blob());
+        Connection c = loader.connect();
+        InputStream in = ChunkFiles.open(stored)) {
+      loader.ensureStaging(c, table, spec.stagingTable());
+      StagingLoader.Loaded loaded = loader.loadChunk(c, table, chunk.batchId(), in);
+      if (chunk.rows() > 0 && loaded.rows() != chunk.rows()) {
+        throw TaskFailure.permanent(
+            "CHUNK_INVALID",
+            "chunk "
+                + chunk.blob()
+                + " has "
+                + loaded.rows()
+                + " rows, the manifest says "
+                + chunk.rows());
       }
-    } finally {
-      Files.deleteIfExists(file);
+      return new JsonObject()
+          .put("index", chunk.index())
+          .put("batch_id", chunk.batchId())
+          .put("rows", loaded.rows())
+          .put("replaced_rows", loaded.deleted())
+          .put("staging_table", spec.stagingTable());
+    } catch (SQLException e) {
+      throw classify(e, chunk.blob());
+    } catch (IOException e) {
+      throw readFailure(e, chunk.blob());
     }
   }
 
-  private void download(String blob, Path file) throws TaskFailure {
+  private InputStream open(String blob) throws TaskFailure {
     try {
-      blobs.download(tempContainer, blob, file);
+      return blobs.openDownload(tempContainer, blob);
     } catch (GeoMachineException e) {
       if (e.code() == ErrorCode.NOT_FOUND) {
         throw TaskFailure.permanent(
@@ -91,6 +89,19 @@ final class VectorLoadChunkHandler implements TaskHandler {
       }
       throw new TaskFailure("BLOB_STORE_UNAVAILABLE", e.getMessage(), true);
     }
+  }
+
+  /**
+   * A chunk that does not decompress is bad data (CHUNK_INVALID, for good); any other read failure
+   * is the storage connection (retried).
+   */
+  static TaskFailure readFailure(IOException e, String blob) {
+    if (e instanceof ZstdIOException || e instanceof ZipException) {
+      return TaskFailure.permanent(
+          "CHUNK_INVALID", "chunk " + blob + " is not a valid compressed chunk: " + e.getMessage());
+    }
+    return new TaskFailure(
+        "BLOB_STORE_UNAVAILABLE", "reading chunk " + blob + " failed: " + e.getMessage(), true);
   }
 
   /**

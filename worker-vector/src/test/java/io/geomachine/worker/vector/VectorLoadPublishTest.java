@@ -99,6 +99,21 @@ class VectorLoadPublishTest {
                 + " OR created_at IS NULL OR updated_at IS NULL",
             p.jobId()));
     assertEquals(3, count("SELECT count(DISTINCT etl_batch_id) FROM geo.parcels"));
+    for (int i = 0; i < 3; i++) {
+      assertEquals(
+          40,
+          count(
+              "SELECT count(*) FROM geo.parcels WHERE etl_batch_id = $1",
+              VectorManifest.batchId(p.jobId(), i)),
+          "every row of chunk " + i + " carries its batch id (the load's setting)");
+    }
+    assertEquals(
+        0,
+        count(
+            "SELECT count(*) FROM information_schema.columns WHERE table_schema = 'geo'"
+                + " AND table_name = 'parcels' AND column_default IS NOT NULL"
+                + " AND column_name NOT IN ('objectid', 'created_at', 'updated_at')"),
+        "the published table keeps no load-time defaults");
     Row r = Sql.row(fx.db.pool(), "SELECT * FROM geo.parcels WHERE population = 5000");
     assertEquals("place 5\ttab\\slash\nline é", r.getString("name"), "COPY escaping round-trips");
     assertEquals("2000-01-06", r.getLocalDate("founded").toString());
@@ -308,6 +323,30 @@ class VectorLoadPublishTest {
         count(
             "SELECT count(*) FROM pg_tables WHERE schemaname = 'geo'"
                 + " AND tablename = 'broken'"));
+  }
+
+  @Test
+  void aChunkThatDoesNotDecompressFailsForGood() throws Exception {
+    VectorFixture.Prepared p = fx.prepare("truncated", 1, 5, 0, false, "geom");
+    // a zstd frame header, then nothing of the frame it announces
+    fx.blobs.uploadBytes(
+        VectorFixture.TEMP,
+        p.manifest().chunks().get(0).blob(),
+        new byte[] {0x28, (byte) 0xb5, 0x2f, (byte) 0xfd, 0x24, 0x10, 0x01, 0x02},
+        null);
+    TaskFailure f = assertThrows(TaskFailure.class, () -> fx.load(p, 0));
+    assertEquals("CHUNK_INVALID", f.code(), f.getMessage());
+    assertFalse(f.retryable());
+    assertEquals(0, count("SELECT count(*) FROM geo_staging." + p.manifest().stagingTable()));
+  }
+
+  @Test
+  void aMissingChunkFailsForGood() throws Exception {
+    VectorFixture.Prepared p = fx.prepare("unstored", 1, 5, 0, false, "geom");
+    fx.blobs.delete(VectorFixture.TEMP, p.manifest().chunks().get(0).blob());
+    TaskFailure f = assertThrows(TaskFailure.class, () -> fx.load(p, 0));
+    assertEquals("CHUNK_MISSING", f.code(), f.getMessage());
+    assertFalse(f.retryable());
   }
 
   private static double[] extent(String table, String column) {

@@ -12,18 +12,18 @@ import java.util.List;
  * manifest}.
  *
  * <p><b>Chunk files</b> ({@link Chunk#blob}, in the temp container, under {@link #prefix}) are
- * gzip-compressed (the loader also reads uncompressed ones, told apart by the gzip magic number)
- * PostgreSQL {@code COPY ... FROM STDIN} TEXT format: UTF-8, no header, one row per line ending in
- * {@code \n}, columns separated by a tab, {@code \N} for NULL, and backslash escapes as in the
- * PostgreSQL documentation; prepare writes the canonical escapes only ({@code \\}, {@code \t},
- * {@code \n}, {@code \r}), so a line is always exactly one row. Column order: the geometry as hex
- * EWKB with SRID 4326 (never NULL, never empty; PostGIS type flags, or ISO type codes such as 3004
- * for MULTIPOINT ZM when M is kept, which PostGIS reads alike), then {@link #columns} in order.
- * Values are in PostgreSQL input syntax for their {@link Column#pgType}: booleans {@code 1}/{@code
- * 0} (or {@code t}/{@code f}), dates {@code YYYY-MM-DD}, timestamps {@code YYYY-MM-DD
- * HH:MM:SS[.fff][+HH]} (an offset when the source had one), arrays {@code {a,b}}. The loader
- * streams a chunk with {@code COPY staging (geometry_column, col1, col2, ...) FROM STDIN} and adds
- * the standard columns itself.
+ * zstd-compressed (RFC 8878; the loader also reads gzip-compressed and uncompressed ones, told
+ * apart by their magic numbers) PostgreSQL {@code COPY ... FROM STDIN} TEXT format: UTF-8, no
+ * header, one row per line ending in {@code \n}, columns separated by a tab, {@code \N} for NULL,
+ * and backslash escapes as in the PostgreSQL documentation; prepare writes the canonical escapes
+ * only ({@code \\}, {@code \t}, {@code \n}, {@code \r}), so a line is always exactly one row.
+ * Column order: the geometry as hex EWKB with SRID 4326 (never NULL, never empty; PostGIS type
+ * flags, or ISO type codes such as 3004 for MULTIPOINT ZM when M is kept, which PostGIS reads
+ * alike), then {@link #columns} in order. Values are in PostgreSQL input syntax for their {@link
+ * Column#pgType}: booleans {@code 1}/{@code 0} (or {@code t}/{@code f}), dates {@code YYYY-MM-DD},
+ * timestamps {@code YYYY-MM-DD HH:MM:SS[.fff][+HH]} (an offset when the source had one), arrays
+ * {@code {a,b}}. The loader streams a chunk with {@code COPY staging (geometry_column, col1, col2,
+ * ...) FROM STDIN} and adds the standard columns itself.
  *
  * @param jobId the job
  * @param sourceFile {@code container/blob} of the file the user submitted (the standard {@code
@@ -147,9 +147,9 @@ public record VectorManifest(
     return prefix(jobId) + "manifest.json";
   }
 
-  /** A chunk's blob name: {@code vector_chunks/{job}/chunk_000042.tsv.gz} (gzip-compressed). */
+  /** A chunk's blob name: {@code vector_chunks/{job}/chunk_000042.tsv.zst} (zstd-compressed). */
   public static String chunkBlobName(String jobId, int index) {
-    return prefix(jobId) + String.format("chunk_%06d.tsv.gz", index);
+    return prefix(jobId) + String.format("chunk_%06d.tsv.zst", index);
   }
 
   public static String batchId(String jobId, int index) {

@@ -196,7 +196,7 @@ class ProcessVectorJobTest {
     assertEquals(m, back);
     assertEquals("_load_abababababababab", m.stagingTable());
     assertEquals("vector_chunks/" + jobId + "/manifest.json", VectorManifest.blobName(jobId));
-    assertEquals("vector_chunks/" + jobId + "/chunk_000002.tsv.gz", m.chunks().get(2).blob());
+    assertEquals("vector_chunks/" + jobId + "/chunk_000002.tsv.zst", m.chunks().get(2).blob());
     assertTrue(m.chunks().get(2).batchId().length() <= 100);
   }
 

@@ -10,7 +10,7 @@ import java.util.Arrays;
 import java.util.TreeSet;
 
 /**
- * Splits the COPY data of an {@code ogr2ogr -f PGDUMP} dump into gzip-compressed chunk files of at
+ * Splits the COPY data of an {@code ogr2ogr -f PGDUMP} dump into zstd-compressed chunk files of at
  * most {@code chunkSize} rows, in one streaming pass. On the way it drops rows whose geometry is
  * NULL or empty, rewrites GDAL's escapes into the canonical ones (a backslash before a literal tab,
  * newline or carriage return becomes {@code \t}, {@code \n}, {@code \r}, so a line is a row),
@@ -19,10 +19,17 @@ import java.util.TreeSet;
  * MULTIPOINT ZM, which GDAL writes when M is kept).
  */
 public final class CopyChunker {
-  /** Receives each finished chunk file (and may delete it). */
-  @FunctionalInterface
+  /**
+   * Where chunks go: {@link #open} when a chunk's first row is cut, the stream closed when its last
+   * one is written, then {@link #finished}. A stream left open means the pass failed: the chunk is
+   * incomplete and must not be published.
+   */
   public interface ChunkSink {
-    void accept(int index, Path file, long rows) throws Exception;
+    /** Where chunk {@code index}'s compressed bytes go. */
+    OutputStream open(int index) throws Exception;
+
+    /** Chunk {@code index} is complete (its stream closed) with {@code rows} rows. */
+    void finished(int index, long rows) throws Exception;
   }
 
   /** EWKB type flags (PostGIS extended WKB). */
@@ -44,14 +51,13 @@ public final class CopyChunker {
   private final boolean[] dateLike;
   private final boolean anyDateLike;
   private final int chunkSize;
-  private final Path workDir;
   private final ChunkSink sink;
 
   /**
    * @param dateLike per COPY column (index 0 is the geometry): whether its values are dates or
    *     timestamps
    */
-  public CopyChunker(boolean[] dateLike, int chunkSize, Path workDir, ChunkSink sink) {
+  public CopyChunker(boolean[] dateLike, int chunkSize, ChunkSink sink) {
     this.columns = dateLike.length;
     this.dateLike = dateLike.clone();
     boolean any = false;
@@ -60,7 +66,6 @@ public final class CopyChunker {
     }
     this.anyDateLike = any;
     this.chunkSize = chunkSize;
-    this.workDir = workDir;
     this.sink = sink;
   }
 
@@ -80,7 +85,6 @@ public final class CopyChunker {
     boolean anyM = false;
     int chunk = 0;
     long inChunk = 0;
-    Path file = null;
     Output out = null;
     boolean inData = false;
     while (rec.read(in, inData)) {
@@ -109,22 +113,21 @@ public final class CopyChunker {
       anyZ |= (header & EWKB_Z) != 0 || code / 1000 == 1 || code / 1000 == 3;
       anyM |= (header & EWKB_M) != 0 || code / 1000 == 2 || code / 1000 == 3;
       if (out == null) {
-        file = workDir.resolve("chunk_" + chunk + ".tsv.gz");
-        // compressed as it is written, so the last chunk is ready to upload when ogr2ogr ends
-        out = new Output(ChunkFiles.gzip(Files.newOutputStream(file)));
+        // compressed and stored as it is written, so the last chunk is stored when ogr2ogr ends
+        out = new Output(ChunkFiles.compress(sink.open(chunk)));
       }
       writeCanonical(rec, out);
       rows++;
       if (++inChunk == chunkSize) {
         out.close();
         out = null;
-        sink.accept(chunk++, file, inChunk);
+        sink.finished(chunk++, inChunk);
         inChunk = 0;
       }
     }
     if (out != null) {
       out.close();
-      sink.accept(chunk++, file, inChunk);
+      sink.finished(chunk++, inChunk);
     }
     return new Result(rows, dropped, chunk, types, anyZ, anyM);
   }

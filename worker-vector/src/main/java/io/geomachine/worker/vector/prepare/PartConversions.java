@@ -1,6 +1,7 @@
 package io.geomachine.worker.vector.prepare;
 
 import io.geomachine.core.process.ProcessRunner;
+import java.io.OutputStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -11,6 +12,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.jboss.logging.Logger;
 
 /**
  * Converts the parts of a split source at once: one ogr2ogr per part writing into its own pipe, one
@@ -64,6 +67,11 @@ final class PartConversions {
   /** One part's outcome. */
   record PartResult(SourceSplit.Part part, ProcessRunner.Result process, CopyChunker.Result rows) {}
 
+  private static final Logger LOG = Logger.getLogger(PartConversions.class);
+
+  /** How long the other parts get to stop when one failed (their ogr2ogr is killed). */
+  private static final Duration STOP_WAIT = Duration.ofSeconds(30);
+
   private PartConversions() {}
 
   /**
@@ -101,26 +109,36 @@ final class PartConversions {
       return results;
     } finally {
       threads.shutdownNow();
+      // a part still writing could store a chunk after the caller cleaned up the job's chunks
+      if (!threads.awaitTermination(STOP_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+        LOG.warnf("a part conversion did not stop within %s", STOP_WAIT);
+      }
     }
   }
 
   private static PartResult convert(SourceSplit.Part part, Settings settings) throws Exception {
     Path pipe = part.dir().resolve("dump.pipe");
     CopyChunker.ChunkSink sink =
-        (index, file, rows) -> {
-          if (!part.last() && index >= part.chunks()) {
-            throw new Misaligned(
-                "part " + part.number() + " has more than " + part.chunks() + " chunks");
+        new CopyChunker.ChunkSink() {
+          @Override
+          public OutputStream open(int index) throws Exception {
+            if (!part.last() && index >= part.chunks()) {
+              throw new Misaligned(
+                  "part " + part.number() + " has more than " + part.chunks() + " chunks");
+            }
+            return settings.uploads().open(part.firstChunk() + index);
           }
-          settings.uploads().submit(part.firstChunk() + index, file, rows);
+
+          @Override
+          public void finished(int index, long rows) throws Exception {
+            settings.uploads().finished(part.firstChunk() + index, rows);
+          }
         };
     OgrPipe.Outcome<CopyChunker.Result> outcome =
         OgrPipe.run(
             () -> settings.converter().convert(part, pipe),
             pipe,
-            in ->
-                new CopyChunker(settings.dateLike(), settings.chunkSize(), part.dir(), sink)
-                    .split(in));
+            in -> new CopyChunker(settings.dateLike(), settings.chunkSize(), sink).split(in));
     return new PartResult(part, outcome.process(), outcome.value());
   }
 

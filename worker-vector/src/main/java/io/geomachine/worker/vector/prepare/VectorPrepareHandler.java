@@ -257,51 +257,48 @@ public final class VectorPrepareHandler implements TaskHandler {
             ? probed.parts()
             : SourceSplit.plan(source, probed.probe(), parallelism, splitMinBytes, chunkSize, dir);
     if (plan != null) {
-      try (ChunkUploads uploads = new ChunkUploads(store, tempContainer, jobId)) {
-        try {
-          PartConversions.Settings settings =
-              probed.sessions() != null
-                  ? new PartConversions.Settings(
-                      normalisation,
-                      dateLike,
-                      chunkSize,
-                      uploads,
-                      OGR_TIMEOUT,
-                      probed.sessions().converter(normalisation, OGR_TIMEOUT))
-                  : new PartConversions.Settings(
-                      normalisation, dateLike, chunkSize, uploads, OGR_TIMEOUT);
-          List<PartConversions.PartResult> parts = PartConversions.run(plan, settings);
-          for (PartConversions.PartResult part : parts) {
-            if (!part.process().ok()) {
-              throw ogrFailure(part.process(), normalisation, display);
-            }
+      ChunkUploads uploads = new ChunkUploads(store, tempContainer, jobId);
+      try {
+        PartConversions.Settings settings =
+            probed.sessions() != null
+                ? new PartConversions.Settings(
+                    normalisation,
+                    dateLike,
+                    chunkSize,
+                    uploads,
+                    OGR_TIMEOUT,
+                    probed.sessions().converter(normalisation, OGR_TIMEOUT))
+                : new PartConversions.Settings(
+                    normalisation, dateLike, chunkSize, uploads, OGR_TIMEOUT);
+        List<PartConversions.PartResult> parts = PartConversions.run(plan, settings);
+        for (PartConversions.PartResult part : parts) {
+          if (!part.process().ok()) {
+            throw ogrFailure(part.process(), normalisation, display);
           }
-          chunks.addAll(uploads.finish());
-          return new Converted(
-              PartConversions.merge(parts, plan.nullRowsPerPart()),
-              parts.size(),
-              probed.sessions() != null);
-        } catch (PartConversions.Misaligned e) {
-          uploads.drain();
-          store.deletePrefix(tempContainer, VectorManifest.prefix(jobId));
         }
+        chunks.addAll(uploads.finish());
+        return new Converted(
+            PartConversions.merge(parts, plan.nullRowsPerPart()),
+            parts.size(),
+            probed.sessions() != null);
+      } catch (PartConversions.Misaligned e) {
+        store.deletePrefix(tempContainer, VectorManifest.prefix(jobId));
       }
     }
-    try (ChunkUploads uploads = new ChunkUploads(store, tempContainer, jobId)) {
-      // ogr2ogr writes the dump into a pipe; chunks are cut and uploaded while it works
-      Path pipe = dir.resolve("dump.pipe");
-      OgrPipe.Outcome<CopyChunker.Result> outcome =
-          OgrPipe.run(
-              normalisation.command(pipe),
-              pipe,
-              OGR_TIMEOUT,
-              in -> new CopyChunker(dateLike, chunkSize, dir, uploads::submit).split(in));
-      if (!outcome.process().ok()) {
-        throw ogrFailure(outcome.process(), normalisation, display);
-      }
-      chunks.addAll(uploads.finish());
-      return new Converted(outcome.value(), 1, false);
+    ChunkUploads uploads = new ChunkUploads(store, tempContainer, jobId);
+    // ogr2ogr writes the dump into a pipe; chunks are cut and stored while it works
+    Path pipe = dir.resolve("dump.pipe");
+    OgrPipe.Outcome<CopyChunker.Result> outcome =
+        OgrPipe.run(
+            normalisation.command(pipe),
+            pipe,
+            OGR_TIMEOUT,
+            in -> new CopyChunker(dateLike, chunkSize, uploads).split(in));
+    if (!outcome.process().ok()) {
+      throw ogrFailure(outcome.process(), normalisation, display);
     }
+    chunks.addAll(uploads.finish());
+    return new Converted(outcome.value(), 1, false);
   }
 
   /** A CSV's coordinates are WGS 84 longitude/latitude unless source_crs says otherwise. */

@@ -42,14 +42,18 @@ final class Chunks {
     return rows;
   }
 
-  /** A chunk's COPY text: the blob, which must be gzip-compressed, decompressed. */
+  /** A chunk's COPY text: the blob, which must be a zstd frame, decompressed. */
   static byte[] bytes(BlobStore store, String container, String blob) {
     byte[] packed = store.downloadBytes(container, blob);
-    if (packed.length < 2 || (packed[0] & 0xff) != 0x1f || (packed[1] & 0xff) != 0x8b) {
-      throw new AssertionError(blob + " is not gzip-compressed");
+    if (packed.length < 4
+        || (packed[0] & 0xff) != 0x28
+        || (packed[1] & 0xff) != 0xb5
+        || (packed[2] & 0xff) != 0x2f
+        || (packed[3] & 0xff) != 0xfd) {
+      throw new AssertionError(blob + " is not zstd-compressed");
     }
     try (java.io.InputStream in =
-        new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(packed))) {
+        new com.github.luben.zstd.ZstdInputStream(new java.io.ByteArrayInputStream(packed))) {
       return in.readAllBytes();
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);

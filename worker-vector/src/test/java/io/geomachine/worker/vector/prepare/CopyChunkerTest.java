@@ -5,16 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The dump splitter on hand-written PGDUMP output: escapes, continuations, dates, nulls, sizes. */
 class CopyChunkerTest {
-  @TempDir Path dir;
-
   private static final String POINT =
       "0104000020E6100000010000000101000000000000000000F03F0000000000000040";
   private static final String EMPTY = "0104000020E610000000000000";
@@ -34,11 +30,24 @@ class CopyChunkerTest {
         new CopyChunker(
             dateLike,
             chunkSize,
-            dir,
-            (index, file, rows) -> {
-              assertEquals(chunks.size(), index);
-              try (java.io.InputStream in = ChunkFiles.open(file)) {
-                chunks.add(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+            new CopyChunker.ChunkSink() {
+              private final java.io.ByteArrayOutputStream open =
+                  new java.io.ByteArrayOutputStream();
+
+              @Override
+              public java.io.OutputStream open(int index) {
+                assertEquals(chunks.size(), index);
+                open.reset();
+                return open;
+              }
+
+              @Override
+              public void finished(int index, long rows) throws java.io.IOException {
+                assertEquals(chunks.size(), index);
+                try (java.io.InputStream in =
+                    ChunkFiles.open(new ByteArrayInputStream(open.toByteArray()))) {
+                  chunks.add(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+                }
               }
             });
     return chunker.split(dump);
