@@ -27,6 +27,7 @@ import com.azure.storage.common.policy.RequestRetryOptions;
 import com.azure.storage.common.policy.RetryPolicyType;
 import io.geomachine.core.error.ErrorCode;
 import io.geomachine.core.error.GeoMachineException;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URLEncoder;
@@ -309,7 +310,7 @@ public final class BlobStore {
                 TIMEOUT,
                 Context.NONE);
           } catch (RuntimeException e) {
-            throw new java.io.IOException(
+            throw new IOException(
                 "reading " + container + "/" + name + " failed: " + BlobErrors.rootMessage(e), e);
           }
         },

@@ -41,7 +41,7 @@ public final class ReadAheadInputStream extends InputStream {
    * @param depth how many blocks may wait for the caller (memory: about depth x blockSize)
    */
   public ReadAheadInputStream(InputStream source, int blockSize, int depth, String name) {
-    this(source, null, blockSize, depth, name);
+    this(source, source::transferTo, blockSize, depth, name);
   }
 
   /** Bytes pushed by {@code writer}, running on the read-ahead thread. */
@@ -59,12 +59,12 @@ public final class ReadAheadInputStream extends InputStream {
     this.writer = writer;
     this.blockSize = blockSize;
     this.blocks = new ArrayBlockingQueue<>(depth);
-    this.reader = new Thread(source != null ? this::readAll : this::writeAll, name);
+    this.reader = new Thread(this::writeAll, name);
     reader.setDaemon(true);
     reader.start();
   }
 
-  /** Runs the writer into blocks of {@link #blockSize}. */
+  /** Runs the writer (a stream source is transferred) into blocks of {@link #blockSize}. */
   private void writeAll() {
     BlockOutput out = new BlockOutput();
     try {
@@ -124,34 +124,6 @@ public final class ReadAheadInputStream extends InputStream {
     }
   }
 
-  private void readAll() {
-    try {
-      while (!closed) {
-        byte[] block = new byte[blockSize];
-        int filled = 0;
-        try {
-          int n;
-          while (filled < blockSize && (n = source.read(block, filled, blockSize - filled)) > 0) {
-            filled += n;
-          }
-        } catch (IOException | RuntimeException e) {
-          if (filled > 0) {
-            blocks.put(Arrays.copyOf(block, filled)); // the bytes before the failure come first
-          }
-          blocks.put(e);
-          return;
-        }
-        if (filled == 0) {
-          blocks.put(END);
-          return;
-        }
-        blocks.put(filled == blockSize ? block : Arrays.copyOf(block, filled));
-      }
-    } catch (InterruptedException e) {
-      // closed by the caller
-    }
-  }
-
   @Override
   public int read() throws IOException {
     byte[] one = new byte[1];
@@ -192,10 +164,7 @@ public final class ReadAheadInputStream extends InputStream {
         ended = true;
         return false;
       }
-      if (next instanceof IOException e) {
-        throw new IOException(e.getMessage(), e);
-      }
-      if (next instanceof RuntimeException e) {
+      if (next instanceof Exception e) {
         throw new IOException(e.getMessage(), e);
       }
       current = (byte[]) next;

@@ -6,8 +6,6 @@ import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.zip.GZIPInputStream;
 
 /**
@@ -20,9 +18,6 @@ import java.util.zip.GZIPInputStream;
  */
 public final class ChunkFiles {
   public static final String CONTENT_TYPE = "application/zstd";
-
-  /** The chunk file suffix: zstd-compressed COPY text. */
-  public static final String SUFFIX = ".tsv.zst";
 
   private static final int LEVEL = 1;
   private static final int BUFFER = 1 << 16;
@@ -37,12 +32,10 @@ public final class ChunkFiles {
     return new ZstdOutputStreamNoFinalizer(out, LEVEL);
   }
 
-  /** The chunk's COPY text, decompressed when it is zstd- or gzip-compressed. */
-  public static InputStream open(Path file) throws IOException {
-    return open(Files.newInputStream(file));
-  }
-
-  /** The same for a chunk read as a stream (from blob storage); closing closes {@code raw}. */
+  /**
+   * The chunk's COPY text, decompressed when it is zstd- or gzip-compressed; closing closes {@code
+   * raw}.
+   */
   public static InputStream open(InputStream raw) throws IOException {
     BufferedInputStream in = new BufferedInputStream(raw, BUFFER);
     in.mark(4);
