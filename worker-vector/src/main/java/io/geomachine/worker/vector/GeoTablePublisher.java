@@ -40,12 +40,14 @@ final class GeoTablePublisher {
 
   private final Pool pool;
   private final SqlLanes lanes;
+  private final GeometryRepairs repairs;
   private final TableMetadataRepository metadata = new TableMetadataRepository();
   private final StacCatalog stac = new StacCatalog();
 
   GeoTablePublisher(Pool pool, int lanes) {
     this.pool = pool;
     this.lanes = new SqlLanes(pool, lanes);
+    this.repairs = new GeometryRepairs(pool, this.lanes, lanes);
   }
 
   static <T> T await(Uni<T> uni) {
@@ -61,16 +63,27 @@ final class GeoTablePublisher {
 
   /**
    * The rows the chunk loads put in the staging table: their batch register is written in each
-   * COPY's transaction, so its sum is exact and costs no scan of the table.
+   * COPY's transaction, so its sum is exact and costs no scan of the table (the register's repair
+   * counts are not batches).
    */
   long loadedRows(VectorTableSpec spec) {
     return await(
         pool.preparedQuery(
                 "SELECT coalesce(sum(rows), 0)::bigint AS n FROM "
                     + GeoTableBuilder.LOADED_BATCHES
-                    + " WHERE staging_table = $1")
-            .execute(Tuple.of(spec.stagingTable()))
+                    + " WHERE staging_table = $1 AND NOT starts_with(batch_id, $2)")
+            .execute(Tuple.of(spec.stagingTable(), GeometryRepairs.REGISTER_PREFIX))
             .map(rs -> rs.iterator().next().getLong("n")));
+  }
+
+  /** Repairs the staging table's invalid geometries ({@link GeometryRepairs}); how many were. */
+  long repairGeometries(VectorTableSpec spec, GeoTableBuilder table) throws TaskFailure {
+    return repairs.repair(spec, table);
+  }
+
+  /** The repairs committed so far for the staging table. */
+  long repairedGeometries(VectorTableSpec spec) {
+    return repairs.repaired(spec);
   }
 
   /**

@@ -24,11 +24,11 @@ import java.util.Optional;
 
 /**
  * process_vector stage 3 (fan-in): checks that every chunk is in the staging table (from the loads'
- * batch register), computes extent and geometry type, analyzes the table and builds its indexes (in
- * a fixed number of lanes, {@link SqlLanes}), then in one transaction swaps the table into {@code
- * geo}, registers it in {@code geo.table_metadata} and writes its STAC item; finally removes the
- * job's temp chunks. Idempotent: a re-run after the swap finds the table registered to this job and
- * only finishes the cleanup.
+ * batch register), repairs invalid geometries ({@link GeometryRepairs}), computes extent and
+ * geometry type, analyzes the table and builds its indexes (in a fixed number of lanes, {@link
+ * SqlLanes}), then in one transaction swaps the table into {@code geo}, registers it in {@code
+ * geo.table_metadata} and writes its STAC item; finally removes the job's temp chunks. Idempotent:
+ * a re-run after the swap finds the table registered to this job and only finishes the cleanup.
  */
 final class VectorPublishHandler implements TaskHandler {
   static final String TASK_TYPE = ProcessVectorJob.PUBLISH_TASK;
@@ -98,6 +98,8 @@ final class VectorPublishHandler implements TaskHandler {
     }
     Timings timings = new Timings(started);
     timings.lap("check");
+    long repaired = publisher.repairGeometries(spec, table);
+    timings.lap("repair");
     GeoTablePublisher.Stats stats = publisher.scanAndAnalyze(spec, table, rows);
     if (stats.extent() == null) {
       throw TaskFailure.permanent("EMPTY_LAYER", "the table has no geometries to publish");
@@ -133,7 +135,7 @@ final class VectorPublishHandler implements TaskHandler {
     timings.lap("swap");
     int removed = removeTempChunks(jobId);
     timings.lap("cleanup");
-    return result(row, removed, timings);
+    return result(row, removed, timings).put("repaired_geometries", repaired);
   }
 
   static TaskFailure tableExists(VectorTableSpec spec) {

@@ -122,7 +122,6 @@ final class VectorFixture implements AutoCloseable {
                 new VectorManifest.Column("is_capital", "Capital", "boolean")),
             (long) chunks * rows,
             0,
-            0L,
             list,
             overwrite,
             geometryColumn.equals("shape"),

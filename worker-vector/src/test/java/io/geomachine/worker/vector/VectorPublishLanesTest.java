@@ -119,7 +119,7 @@ class VectorPublishLanesTest {
       assertEquals(50, result.getLong("row_count"));
       JsonObject timings = result.getJsonObject("timings_ms");
       assertEquals(
-          Set.of("check", "indexes_and_stats", "swap", "cleanup", "total"),
+          Set.of("check", "repair", "indexes_and_stats", "swap", "cleanup", "total"),
           timings.fieldNames(),
           timings.encode());
       long laps = 0;

@@ -181,7 +181,6 @@ public final class ProcessVectorJob implements JobDefinition {
           .put("geometry_type", m.geometryType())
           .put("feature_count", m.featureCount())
           .put("dropped_null_geometries", m.droppedNullGeometries())
-          .put("repaired_geometries", m.repairedGeometries())
           .put("chunks", m.chunks().size())
           .put("source_file", m.sourceFile())
           .put("source_format", m.sourceFormat())
@@ -191,7 +190,10 @@ public final class ProcessVectorJob implements JobDefinition {
     }
     List<TaskResult> published = byStage.getOrDefault(3, List.of());
     if (published.size() == 1 && published.get(0).result() != null) {
-      out.put("publish", published.get(0).result());
+      // repaired at publish (in PostgreSQL); absent when publish re-ran after the swap
+      JsonObject publish = published.get(0).result();
+      out.put("repaired_geometries", publish.getLong("repaired_geometries"));
+      out.put("publish", publish);
     }
     return out;
   }

@@ -44,9 +44,8 @@ import java.util.List;
  * @param coordDimension 2 (XY), 3 (XYZ or XYM) or 4 (XYZM)
  * @param columns the attribute columns in chunk order (after the geometry)
  * @param featureCount rows written over all chunks
- * @param droppedNullGeometries features without a geometry, not written
- * @param repairedGeometries invalid geometries repaired with MakeValid; null when not counted
- *     (point layers: a point is always valid)
+ * @param droppedNullGeometries features without a geometry, not written (point layers: a point is
+ *     always valid)
  * @param chunks the chunk files, index 0..n-1
  * @param overwrite whether an existing target table is replaced
  * @param arcgisMode whether the table is in ArcGIS mode (geometry column {@code shape})
@@ -70,7 +69,6 @@ public record VectorManifest(
     List<Column> columns,
     long featureCount,
     long droppedNullGeometries,
-    Long repairedGeometries,
     List<Chunk> chunks,
     boolean overwrite,
     boolean arcgisMode,
@@ -178,7 +176,6 @@ public record VectorManifest(
         columns,
         featureCount,
         droppedNullGeometries,
-        repairedGeometries,
         List.of(),
         overwrite,
         arcgisMode,
@@ -207,7 +204,6 @@ public record VectorManifest(
         .put("columns", cols)
         .put("feature_count", featureCount)
         .put("dropped_null_geometries", droppedNullGeometries)
-        .put("repaired_geometries", repairedGeometries)
         .put("chunks", chunkList)
         .put("overwrite", overwrite)
         .put("arcgis_mode", arcgisMode)
@@ -238,7 +234,6 @@ public record VectorManifest(
         cols,
         j.getLong("feature_count"),
         j.getLong("dropped_null_geometries"),
-        j.getLong("repaired_geometries"),
         chunkList,
         j.getBoolean("overwrite", false),
         j.getBoolean("arcgis_mode", false),

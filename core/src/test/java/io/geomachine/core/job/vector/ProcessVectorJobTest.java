@@ -1,6 +1,7 @@
 package io.geomachine.core.job.vector;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -179,7 +180,6 @@ class ProcessVectorJobTest {
             new VectorManifest.Column("lanes", "LANES", "integer")),
         10L * chunks,
         2,
-        null,
         list,
         false,
         false,
@@ -221,5 +221,18 @@ class ProcessVectorJobTest {
     assertEquals("geo.roads", result.getString("table"));
     assertEquals(30, result.getLong("feature_count"));
     assertEquals(3, result.getInteger("chunks"));
+    assertFalse(result.containsKey("repaired_geometries"));
+
+    // the repairs are counted at publish (in PostgreSQL), so the job reports the publish's count
+    TaskResult published =
+        new TaskResult(
+            "t3",
+            "0",
+            TaskStatus.COMPLETED,
+            new JsonObject().put("table", "geo.roads").put("repaired_geometries", 4),
+            null);
+    JsonObject done = def.result(params, Map.of(1, List.of(prepared), 3, List.of(published)));
+    assertEquals(4, done.getLong("repaired_geometries"));
+    assertEquals("geo.roads", done.getJsonObject("publish").getString("table"));
   }
 }

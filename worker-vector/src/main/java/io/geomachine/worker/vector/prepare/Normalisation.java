@@ -11,8 +11,10 @@ import java.util.Map;
 
 /**
  * The one ogr2ogr pass that normalises a layer into PostgreSQL COPY rows: to EPSG:4326, multi
- * types, Z/M dropped unless kept, invalid geometries repaired (MakeValid), written by the PGDUMP
- * driver as COPY data with hex EWKB geometries and no DDL.
+ * types, Z/M dropped unless kept, written by the PGDUMP driver as COPY data with hex EWKB
+ * geometries and no DDL. Invalid geometries are repaired later, in PostgreSQL, at publish
+ * (GeometryRepairs): checking validity there costs a third of running MakeValid on every geometry
+ * here.
  *
  * @param keepZ keep Z coordinates (only when the source has them)
  * @param keepM keep M values (only when the source has them)
@@ -58,14 +60,6 @@ public record Normalisation(
         .anyMatch(s -> s.contains("curve") || s.contains("circular") || s.contains("surface"));
   }
 
-  private boolean allPoints() {
-    Family declared = Family.of(probe.declaredGeometryType());
-    return declared == Family.POINT
-        || (declared == Family.OTHER
-            && !probe.sampledGeometryTypes().isEmpty()
-            && probe.sampledGeometryTypes().stream().allMatch(t -> Family.of(t) == Family.POINT));
-  }
-
   /**
    * The same pass over a part of a split source: its own copy of the data, or the source's feature
    * id range ({@code -where}).
@@ -73,11 +67,6 @@ public record Normalisation(
   public Normalisation forPart(SourceSplit.Part part) {
     return new Normalisation(
         part.dataset(), layer, part.openOptions(), probe, sourceCrs, keepZ, keepM, part.where());
-  }
-
-  /** Whether geometries are repaired (not for points: a point is always valid). */
-  public boolean repairs() {
-    return !allPoints();
   }
 
   public String dimension() {
@@ -158,9 +147,6 @@ public record Normalisation(
         }
         c.addAll(List.of("-nlt", "PROMOTE_TO_MULTI"));
       }
-    }
-    if (repairs()) {
-      c.add("-makevalid");
     }
     return c;
   }

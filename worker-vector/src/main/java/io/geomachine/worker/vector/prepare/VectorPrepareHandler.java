@@ -191,7 +191,6 @@ public final class VectorPrepareHandler implements TaskHandler {
               columns,
               split.rows(),
               split.droppedNullOrEmpty(),
-              null,
               chunks,
               overwrite,
               arcgis,
@@ -273,7 +272,7 @@ public final class VectorPrepareHandler implements TaskHandler {
         List<PartConversions.PartResult> parts = PartConversions.run(plan, settings);
         for (PartConversions.PartResult part : parts) {
           if (!part.process().ok()) {
-            throw ogrFailure(part.process(), normalisation, display);
+            throw ogrFailure(part.process(), display);
           }
         }
         chunks.addAll(uploads.finish());
@@ -295,7 +294,7 @@ public final class VectorPrepareHandler implements TaskHandler {
             OGR_TIMEOUT,
             in -> new CopyChunker(dateLike, chunkSize, uploads).split(in));
     if (!outcome.process().ok()) {
-      throw ogrFailure(outcome.process(), normalisation, display);
+      throw ogrFailure(outcome.process(), display);
     }
     chunks.addAll(uploads.finish());
     return new Converted(outcome.value(), 1, false);
@@ -328,8 +327,7 @@ public final class VectorPrepareHandler implements TaskHandler {
     return columns;
   }
 
-  private static TaskFailure ogrFailure(
-      ProcessRunner.Result r, Normalisation normalisation, String display) {
+  private static TaskFailure ogrFailure(ProcessRunner.Result r, String display) {
     String out = r.output();
     if (r.timedOut()) {
       return new TaskFailure("OGR_TIMEOUT", display + ": " + r.describeFailure(), true);
@@ -341,11 +339,11 @@ public final class VectorPrepareHandler implements TaskHandler {
               + ": coordinates cannot be transformed to EPSG:4326 (is the CRS right?): "
               + r.describeFailure());
     }
-    if (normalisation.repairs() && out.contains("Unable to write feature")) {
+    if (out.contains("whereas") && out.contains("is expected")) {
       return TaskFailure.permanent(
-          "GEOMETRY_UNREPAIRABLE",
+          "MIXED_GEOMETRY_TYPES",
           display
-              + ": a geometry stays invalid or changes type after repair: "
+              + ": a feature's geometry does not fit the layer's declared type: "
               + r.describeFailure());
     }
     return TaskFailure.permanent("FILE_UNREADABLE", display + ": " + r.describeFailure());

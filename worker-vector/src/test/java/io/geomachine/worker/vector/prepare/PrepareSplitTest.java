@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import io.geomachine.core.job.vector.VectorManifest;
-import io.geomachine.core.task.TaskFailure;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -59,9 +58,9 @@ class PrepareSplitTest {
   }
 
   /**
-   * 1,000 polygons (one a self-intersecting bowtie, repaired); {@code late} only appears in the
-   * last features, {@code num} turns real there: a part on its own would lack the column or type it
-   * as an integer. The first {@code nullGeometries} features have no geometry.
+   * 1,000 polygons (one a self-intersecting bowtie, repaired at publish); {@code late} only appears
+   * in the last features, {@code num} turns real there: a part on its own would lack the column or
+   * type it as an integer. The first {@code nullGeometries} features have no geometry.
    */
   private static Path geoJsonSeq(String name, int nullGeometries) throws Exception {
     return geoJsonSeq(name, nullGeometries, true);
@@ -237,23 +236,6 @@ class PrepareSplitTest {
         VectorManifest.fromJson(split.getJsonObject("manifest")).columns().stream()
             .map(VectorManifest.Column::name)
             .toList());
-  }
-
-  @Test
-  void aPartThatCannotBeRepairedFailsTheTaskAsOnePassWould() throws Exception {
-    List<String> lines = Files.readAllLines(geoJsonSeq("degenerate.geojsonl", 0, false));
-    // in the second part: a polygon that collapses to a line, which no repair keeps a polygon
-    lines.set(
-        950,
-        "{\"type\":\"Feature\",\"properties\":{\"id\":950,\"kind\":\"k0\",\"flag\":false,"
-            + "\"num\":950},\"geometry\":{\"type\":\"Polygon\","
-            + "\"coordinates\":[[[0,0],[1,1],[0,0],[0,0]]]}}");
-    String blob = h.upload(Files.write(h.files.resolve("degenerate.geojsonl"), lines));
-    JsonObject params = chunked(blob, 100);
-    TaskFailure split = h.fails(h.splitting(2), params);
-    TaskFailure serial = h.fails(h.splitting(1), params);
-    assertEquals("GEOMETRY_UNREPAIRABLE", split.code(), split.getMessage());
-    assertEquals(serial.code(), split.code());
   }
 
   /** The 1,000 polygons (uniform schema) as a GeoPackage layer (GDAL keeps their ids, 0-999). */

@@ -136,15 +136,18 @@ class VectorPrepareBadInputTest {
   }
 
   @Test
-  void unrepairableGeometry() throws Exception {
-    String blob =
-        h.upload(
-            file(
-                "degenerate.geojson",
-                geojson(
-                    "{\"a\":1}",
-                    "{\"type\":\"Polygon\",\"coordinates\":[[[0,0],[1,1],[0,0],[0,0]]]}")));
-    assertFails("GEOMETRY_UNREPAIRABLE", blob, new JsonObject(), "degenerate.geojson");
+  void aLineInAPolygonLayerIsAMixedType() throws Exception {
+    Path source =
+        file(
+            "shapes.geojson",
+            "{\"type\":\"FeatureCollection\",\"features\":[{\"type\":\"Feature\",\"properties\":"
+                + "{\"a\":1},\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[0,0],[1,0],[1,1],"
+                + "[0,0]]]}},{\"type\":\"Feature\",\"properties\":{\"a\":2},\"geometry\":{\"type\":"
+                + "\"LineString\",\"coordinates\":[[0,0],[1,1]]}}]}");
+    // GDAL writes the line into the layer declared POLYGON (with a warning), as other tools do
+    Path gpkg = h.files.resolve("declared.gpkg");
+    ogr2ogr("-f", "GPKG", gpkg.toString(), source.toString(), "-nln", "shapes", "-nlt", "POLYGON");
+    assertFails("MIXED_GEOMETRY_TYPES", h.upload(gpkg), new JsonObject(), "declared type");
   }
 
   @Test

@@ -3,7 +3,6 @@ package io.geomachine.worker.vector.prepare;
 import static io.geomachine.worker.vector.prepare.VectorFiles.FEATURES;
 import static io.geomachine.worker.vector.prepare.VectorFiles.ogr2ogr;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.geomachine.core.job.vector.VectorManifest;
@@ -301,7 +300,7 @@ class VectorPrepareFormatsTest {
   }
 
   @Test
-  void arcgisModeNamesTheGeometryShapeAndRepairsPolygons() throws Exception {
+  void arcgisModeNamesTheGeometryShape() throws Exception {
     Path polygons =
         Files.writeString(
             h.files.resolve("bowtie.geojson"),
@@ -315,7 +314,6 @@ class VectorPrepareFormatsTest {
     assertEquals("shape", m.geometryColumn());
     assertEquals("MULTIPOLYGON", m.geometryType());
     assertEquals(2, m.featureCount());
-    assertNull(m.repairedGeometries());
     assertTrue(h.rows(m).get(0).containsKey("shape"));
   }
 }
