@@ -45,9 +45,6 @@ final class GeoTableBuilder {
   /** The custom setting that carries the batch id of the chunk being loaded. */
   static final String BATCH_SETTING = "geomachine.etl_batch_id";
 
-  /** Remembers which batches a committed load wrote, so a first load needs no DELETE scan. */
-  static final String LOADED_BATCHES = VectorStagingRepository.SCHEMA + ".loaded_batches";
-
   /**
    * An index: its name while staged, the name it gets once published, its access method and DDL.
    */

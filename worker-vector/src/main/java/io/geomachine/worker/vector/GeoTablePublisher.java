@@ -68,11 +68,8 @@ final class GeoTablePublisher {
    */
   long loadedRows(VectorTableSpec spec) {
     return await(
-        pool.preparedQuery(
-                "SELECT coalesce(sum(rows), 0)::bigint AS n FROM "
-                    + GeoTableBuilder.LOADED_BATCHES
-                    + " WHERE staging_table = $1 AND NOT starts_with(batch_id, $2)")
-            .execute(Tuple.of(spec.stagingTable(), GeometryRepairs.REGISTER_PREFIX))
+        pool.preparedQuery(LoadedBatches.LOADED_ROWS)
+            .execute(Tuple.of(spec.stagingTable(), LoadedBatches.REPAIR_PREFIX))
             .map(rs -> rs.iterator().next().getLong("n")));
   }
 
@@ -244,12 +241,7 @@ final class GeoTablePublisher {
                     + "; END IF; END $$");
           }
           exec(c, GeoTableBuilder.dropJobConstantDefaults(target));
-          exec(
-              c,
-              "DELETE FROM "
-                  + GeoTableBuilder.LOADED_BATCHES
-                  + " WHERE staging_table = "
-                  + literal(spec.stagingTable()));
+          exec(c, LoadedBatches.forgetTable(spec.stagingTable()));
           exec(c, "COMMENT ON TABLE " + target + " IS " + literal(note));
           await(metadata.upsert(c, row));
           if (previous.isPresent()) {

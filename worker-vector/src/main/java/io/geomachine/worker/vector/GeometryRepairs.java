@@ -25,9 +25,6 @@ import java.util.Locale;
  * rolls its range back and fails GEOMETRY_UNREPAIRABLE.
  */
 final class GeometryRepairs {
-  /** The register's batch ids of repair counts; no load batch starts with '#'. */
-  static final String REGISTER_PREFIX = "#repaired:";
-
   /** A range is at least 512 KB of table: a smaller one is not worth a lane's round trips. */
   private static final long MIN_BLOCKS_PER_RANGE = 64;
 
@@ -121,11 +118,8 @@ final class GeometryRepairs {
   /** The repairs committed for this staging table. */
   long repaired(VectorTableSpec spec) {
     return GeoTablePublisher.await(
-        pool.preparedQuery(
-                "SELECT coalesce(sum(rows), 0)::bigint AS n FROM "
-                    + GeoTableBuilder.LOADED_BATCHES
-                    + " WHERE staging_table = $1 AND starts_with(batch_id, $2)")
-            .execute(Tuple.of(spec.stagingTable(), REGISTER_PREFIX))
+        pool.preparedQuery(LoadedBatches.REPAIRED)
+            .execute(Tuple.of(spec.stagingTable(), LoadedBatches.REPAIR_PREFIX))
             .map(rs -> rs.iterator().next().getLong("n")));
   }
 
@@ -174,18 +168,14 @@ final class GeometryRepairs {
                           long repaired = r.getLong("repaired");
                           return (repaired == 0
                                   ? Uni.createFrom().voidItem()
-                                  : count(c, spec, REGISTER_PREFIX + from, repaired))
+                                  : count(c, spec, LoadedBatches.REPAIR_PREFIX + from, repaired))
                               .chain(tx::commit);
                         }));
   }
 
   /** Adds {@code repaired} to the register's count {@code key}, in the range's transaction. */
   private static Uni<Void> count(SqlConnection c, VectorTableSpec spec, String key, long repaired) {
-    return c.preparedQuery(
-            "INSERT INTO "
-                + GeoTableBuilder.LOADED_BATCHES
-                + " AS r (staging_table, batch_id, rows) VALUES ($1, $2, $3)"
-                + " ON CONFLICT (staging_table, batch_id) DO UPDATE SET rows = r.rows + EXCLUDED.rows")
+    return c.preparedQuery(LoadedBatches.ADD_REPAIRS)
         .execute(Tuple.of(spec.stagingTable(), key, repaired))
         .replaceWithVoid();
   }

@@ -64,12 +64,7 @@ final class StagingLoader {
     try (Statement s = c.createStatement()) {
       s.execute("SELECT pg_advisory_xact_lock(" + CREATE_LOCK + ")");
       s.execute("CREATE SCHEMA IF NOT EXISTS " + VectorTableSpec.STAGING_SCHEMA);
-      s.execute(
-          "CREATE TABLE IF NOT EXISTS "
-              + GeoTableBuilder.LOADED_BATCHES
-              + " (staging_table TEXT NOT NULL, batch_id TEXT NOT NULL, rows BIGINT NOT NULL,"
-              + " loaded_at TIMESTAMPTZ NOT NULL DEFAULT now(),"
-              + " PRIMARY KEY (staging_table, batch_id))");
+      s.execute(LoadedBatches.CREATE);
       if (!exists(c, "to_regprocedure(?)", GeoTableBuilder.UPDATED_AT_FUNCTION)) {
         s.execute(GeoTableBuilder.updatedAtFunction());
       }
@@ -134,11 +129,7 @@ final class StagingLoader {
       // Only a batch an earlier attempt committed has rows to delete: the register says so, so
       // a first load (nearly always) skips the scan, and the staging table needs no batch index.
       boolean loadedBefore;
-      try (PreparedStatement forget =
-          c.prepareStatement(
-              "DELETE FROM "
-                  + GeoTableBuilder.LOADED_BATCHES
-                  + " WHERE staging_table = ? AND batch_id = ?")) {
+      try (PreparedStatement forget = c.prepareStatement(LoadedBatches.FORGET)) {
         forget.setString(1, table.stagingName());
         forget.setString(2, batchId);
         loadedBefore = forget.executeUpdate() > 0;
@@ -155,11 +146,7 @@ final class StagingLoader {
       stream(in, copy);
       long copied = copy.endCopy();
       copy = null;
-      try (PreparedStatement remember =
-          c.prepareStatement(
-              "INSERT INTO "
-                  + GeoTableBuilder.LOADED_BATCHES
-                  + " (staging_table, batch_id, rows) VALUES (?, ?, ?)")) {
+      try (PreparedStatement remember = c.prepareStatement(LoadedBatches.REMEMBER)) {
         remember.setString(1, table.stagingName());
         remember.setString(2, batchId);
         remember.setLong(3, copied);
