@@ -47,7 +47,7 @@ final class GeoTablePublisher {
   GeoTablePublisher(Pool pool, int lanes) {
     this.pool = pool;
     this.lanes = new SqlLanes(pool, lanes);
-    this.repairs = new GeometryRepairs(pool, this.lanes, lanes);
+    this.repairs = new GeometryRepairs(pool, this.lanes);
   }
 
   static <T> T await(Uni<T> uni) {

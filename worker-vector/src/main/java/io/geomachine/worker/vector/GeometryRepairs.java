@@ -30,12 +30,10 @@ final class GeometryRepairs {
 
   private final Pool pool;
   private final SqlLanes lanes;
-  private final int laneCount;
 
-  GeometryRepairs(Pool pool, SqlLanes lanes, int laneCount) {
+  GeometryRepairs(Pool pool, SqlLanes lanes) {
     this.pool = pool;
     this.lanes = lanes;
-    this.laneCount = laneCount;
   }
 
   /** Whether a column of this PostGIS type is checked: points are always valid. */
@@ -95,7 +93,7 @@ final class GeometryRepairs {
                           + " / current_setting('block_size')::bigint AS blocks")
                   .execute(Tuple.of(table.staging()))
                   .map(rs -> rs.iterator().next().getLong("blocks")));
-      int ranges = (int) Math.max(1, Math.min(laneCount, blocks / MIN_BLOCKS_PER_RANGE));
+      int ranges = (int) Math.max(1, Math.min(lanes.lanes(), blocks / MIN_BLOCKS_PER_RANGE));
       List<SqlLanes.Step> steps = new ArrayList<>();
       for (int i = 0; i < ranges; i++) {
         long from = blocks * i / ranges;

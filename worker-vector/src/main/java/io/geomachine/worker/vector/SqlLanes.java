@@ -32,6 +32,11 @@ final class SqlLanes {
     this.lanes = lanes;
   }
 
+  /** How many lanes (connections) a run uses at most. */
+  int lanes() {
+    return lanes;
+  }
+
   void run(List<Step> steps) {
     if (steps.isEmpty()) {
       return;

@@ -306,16 +306,11 @@ class VectorLoadPublishTest {
 
   @Test
   void aCorruptChunkFailsForGoodAndLoadsNothing() throws Exception {
-    VectorFixture.Prepared p = fx.prepare("broken", 1, 5, 0, false, "geom");
-    fx.blobs.uploadBytes(
-        VectorFixture.TEMP,
-        p.manifest().chunks().get(0).blob(),
-        "0106000020E6100000\tname\tnot-a-number\t1.0\t2000-01-01\tt\n".getBytes(),
-        null);
-    TaskFailure f = assertThrows(TaskFailure.class, () -> fx.load(p, 0));
-    assertEquals("CHUNK_INVALID", f.code());
-    assertTrue(f.getMessage().contains(p.manifest().chunks().get(0).blob()), f.getMessage());
-    assertEquals(0, count("SELECT count(*) FROM geo_staging." + p.manifest().stagingTable()));
+    VectorFixture.Prepared p =
+        storedChunkFailsForGood(
+            "broken",
+            "0106000020E6100000\tname\tnot-a-number\t1.0\t2000-01-01\tt\n".getBytes(),
+            "CHUNK_INVALID");
     TaskFailure publish = assertThrows(TaskFailure.class, () -> fx.publish(p, List.of()));
     assertEquals("LOAD_INCOMPLETE", publish.code());
     assertEquals(
@@ -327,17 +322,27 @@ class VectorLoadPublishTest {
 
   @Test
   void aChunkThatDoesNotDecompressFailsForGood() throws Exception {
-    VectorFixture.Prepared p = fx.prepare("truncated", 1, 5, 0, false, "geom");
     // a zstd frame header, then nothing of the frame it announces
-    fx.blobs.uploadBytes(
-        VectorFixture.TEMP,
-        p.manifest().chunks().get(0).blob(),
+    storedChunkFailsForGood(
+        "truncated",
         new byte[] {0x28, (byte) 0xb5, 0x2f, (byte) 0xfd, 0x24, 0x10, 0x01, 0x02},
-        null);
+        "CHUNK_INVALID");
+  }
+
+  /**
+   * A one-chunk job whose chunk blob holds {@code stored}: its load fails for good with {@code
+   * code} (the message naming the chunk) and leaves the staging table empty.
+   */
+  private static VectorFixture.Prepared storedChunkFailsForGood(
+      String table, byte[] stored, String code) throws Exception {
+    VectorFixture.Prepared p = fx.prepare(table, 1, 5, 0, false, "geom");
+    fx.blobs.uploadBytes(VectorFixture.TEMP, p.manifest().chunks().get(0).blob(), stored, null);
     TaskFailure f = assertThrows(TaskFailure.class, () -> fx.load(p, 0));
-    assertEquals("CHUNK_INVALID", f.code(), f.getMessage());
+    assertEquals(code, f.code(), f.getMessage());
     assertFalse(f.retryable());
+    assertTrue(f.getMessage().contains(p.manifest().chunks().get(0).blob()), f.getMessage());
     assertEquals(0, count("SELECT count(*) FROM geo_staging." + p.manifest().stagingTable()));
+    return p;
   }
 
   @Test
