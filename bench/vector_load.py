@@ -2,7 +2,7 @@
 """process_vector against ogr2ogr -f PostgreSQL (PG_USE_COPY=YES), side by side, same file, same database.
 
 Generates a point CSV (--points rows, default 1,000,000) and a polygon GeoJSONSeq (--polygons features), and
-the same polygons as a GeoPackage (unless --no-gpkg),
+the same polygons as a GeoPackage (unless --no-gpkg) and as a GeoJSON FeatureCollection (unless --no-geojson),
 uploads each to Azurite (container --container), submits process_vector through the gateway, polls until the
 job ends, then loads the same file with ogr2ogr into geo_bench.<table> of the same database, twice: from the
 local file, and from blob storage (GDAL's /vsiaz/, where the job reads it from; AZURE_STORAGE_CONNECTION_STRING,
@@ -192,6 +192,8 @@ def main():
     p.add_argument("--chunk-size", type=int, default=100_000)
     p.add_argument("--no-gpkg", action="store_true",
                    help="skip the third case: the same polygons as a GeoPackage (cheap to read, so staging shows)")
+    p.add_argument("--no-geojson", action="store_true",
+                   help="skip the fourth case: the same polygons as one GeoJSON FeatureCollection (not cut into parts)")
     p.add_argument("--gateway", default="http://127.0.0.1:8080")
     p.add_argument("--blob-endpoint", default="http://127.0.0.1:10000/devstoreaccount1")
     p.add_argument("--account", default="devstoreaccount1")
@@ -219,13 +221,16 @@ def main():
             make_polygons(seq, args.polygons)
             compare(args, "polygons", seq, f"bench/polygons_{args.polygons}.geojsonl", args.polygons,
                     {"chunk_size": args.chunk_size}, ["-makevalid", "-nlt", "PROMOTE_TO_MULTI"])
-            if not args.no_gpkg:
-                gpkg = os.path.join(d, "polygons.gpkg")
-                subprocess.run(["ogr2ogr", "-f", "GPKG", gpkg, seq, "-nln", "polygons"], check=True,
+            # the same polygons in two more formats: a GeoPackage (cheap to read, so staging shows) and one
+            # GeoJSON FeatureCollection (not cut into parts)
+            for label, driver, skip in (("gpkg", "GPKG", args.no_gpkg), ("geojson", "GeoJSON", args.no_geojson)):
+                if skip:
+                    continue
+                same = os.path.join(d, f"polygons.{label}")
+                subprocess.run(["ogr2ogr", "-f", driver, same, seq, "-nln", "polygons"], check=True,
                                stderr=subprocess.DEVNULL)
-                compare(args, "gpkg", gpkg, f"bench/polygons_{args.polygons}.gpkg", args.polygons,
+                compare(args, label, same, f"bench/polygons_{args.polygons}.{label}", args.polygons,
                         {"chunk_size": args.chunk_size}, ["-makevalid", "-nlt", "PROMOTE_TO_MULTI"])
-
 
 if __name__ == "__main__":
     main()

@@ -37,16 +37,10 @@ final class OgrPipe {
   private OgrPipe() {}
 
   /**
-   * Creates the pipe {@code fifo}, runs {@code command} (which must write to it) and reads it. If
-   * the reader fails, the tool is killed; if the tool ends without opening the pipe, the reader
-   * sees an empty stream.
+   * Creates the pipe {@code fifo}, runs {@code tool} (which must write to it) and reads it. If the
+   * reader fails, the tool is killed; if the tool ends without opening the pipe, the reader sees an
+   * empty stream.
    */
-  static <T> Outcome<T> run(List<String> command, Path fifo, Duration timeout, Reader<T> reader)
-      throws Exception {
-    return run(() -> ProcessRunner.run(command, Map.of(), timeout, null), fifo, reader);
-  }
-
-  /** As {@link #run(List, Path, Duration, Reader)}, with the tool run by {@code tool}. */
   static <T> Outcome<T> run(Tool tool, Path fifo, Reader<T> reader) throws Exception {
     ProcessRunner.Result made =
         ProcessRunner.run(

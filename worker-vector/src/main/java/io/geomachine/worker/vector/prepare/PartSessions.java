@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,12 +19,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * One GDAL process per part of a split source that probes its part and then, when told to, converts
- * it from the dataset it still has open ({@code probe_layer.py --then-translate}). GDAL's
- * GeoJSONSeq driver parses the whole file to learn its schema each time it opens one, so a probe
- * followed by a separate ogr2ogr parsed every part twice; here each part is opened once. The
- * conversion is the one {@link Normalisation#command} runs (same GDAL code, same output bytes).
- * Closing ends every process that still runs.
+ * One GDAL process per part of a split source (or one for a whole source) that probes its part and
+ * then, when told to, converts it from the dataset it still has open ({@code probe_layer.py
+ * --then-translate}). GDAL's GeoJSONSeq, GeoJSON, KML and GML drivers parse the whole file to learn
+ * its schema each time they open one, so a probe followed by a separate ogr2ogr parsed it once
+ * more; here each part is opened once. The conversion is the one {@link Normalisation#command} runs
+ * (same GDAL code, same output bytes). Closing ends every process that still runs.
  */
 final class PartSessions implements AutoCloseable {
   private static final Duration PROBE_TIMEOUT = Duration.ofMinutes(10);
@@ -51,6 +52,17 @@ final class PartSessions implements AutoCloseable {
       sessions.close();
       throw e;
     }
+  }
+
+  /**
+   * Starts probing a whole source that is not cut into parts: one session, part number 0. GDAL's
+   * GeoJSON, KML and GML drivers parse the whole file when they open it, so a probe followed by an
+   * ogr2ogr parsed it once more than ogr2ogr alone does.
+   */
+  static PartSessions whole(Path dataset, List<String> openOptions, Path dir, String layerName)
+      throws IOException {
+    SourceSplit.Part all = new SourceSplit.Part(0, dir, dataset, openOptions, 0, 0, true, null);
+    return start(new SourceSplit.Plan(List.of(all), 0), layerName);
   }
 
   /** The probe's one line, read on its own thread so that waiting for it stays interruptible. */

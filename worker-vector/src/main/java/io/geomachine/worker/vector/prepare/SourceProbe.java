@@ -8,16 +8,27 @@ import java.util.List;
 /**
  * What prepare learns of a source before converting it: the layer's probe, from the parts of a
  * split source probed at once when they agree (for GeoJSONSeq by the sessions that then convert
- * them), otherwise from the whole file.
+ * them), otherwise from the whole file (by a session that then converts it when it is not split).
  */
 final class SourceProbe {
   private SourceProbe() {}
 
   /**
-   * The layer's probe, and the parts when the source was probed in parts that all agree (with the
-   * sessions that probed them and convert them next, for a GeoJSONSeq source).
+   * The layer's probe, and the parts when the source was probed in parts that all agree. {@code
+   * sessions} (may be null) are the processes that probed and convert next: one per part of {@code
+   * parts} (a GeoJSONSeq source), or when {@code parts} is null one for the whole file.
    */
-  record Probed(LayerProbe probe, SourceSplit.Plan parts, PartSessions sessions) {}
+  record Probed(LayerProbe probe, SourceSplit.Plan parts, PartSessions sessions) {
+    /** The session that converts the whole file in one pass, or null. */
+    PartSessions wholeSession() {
+      return parts == null ? sessions : null;
+    }
+
+    /** The sessions that convert {@link #parts}, or null. */
+    PartSessions partSessions() {
+      return parts == null ? null : sessions;
+    }
+  }
 
   /**
    * Probes {@code source}: in up to {@code parallelism} parts at once when it splits (CSV,
@@ -67,6 +78,30 @@ final class SourceProbe {
         return new Probed(agreed, null, null);
       }
     }
+    return wholeOpenedOnce(source, converter, dir, display);
+  }
+
+  /**
+   * The whole file's probe by a session that keeps the file open to convert it next; when the
+   * session cannot tell (its probe failed or reported an error), the plain probe, which reports it.
+   */
+  private static Probed wholeOpenedOnce(
+      SourceFiles.LocalSource source, JsonObject converter, Path dir, String display)
+      throws Exception {
+    PartSessions session =
+        PartSessions.whole(
+            source.dataset(), source.openOptions(), dir, converter.getString("layer_name"));
+    List<LayerProbe> probes;
+    try {
+      probes = session.probes(display);
+    } catch (Exception | Error e) {
+      session.close();
+      throw e;
+    }
+    if (probes != null) {
+      return new Probed(probes.get(0), null, session);
+    }
+    session.close();
     return new Probed(whole(source, converter, dir, display), null, null);
   }
 

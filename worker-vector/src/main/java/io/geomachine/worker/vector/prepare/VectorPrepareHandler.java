@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 /**
@@ -206,7 +207,7 @@ public final class VectorPrepareHandler implements TaskHandler {
           .put("manifest", manifest.toJson())
           .put("conversion_parts", converted.parts())
           .put("probed_in_parts", probed.parts() != null)
-          // each part opened once, by the process that probed it (GeoJSONSeq)
+          // the source (or each part) opened once, by the process that probed it
           .put("parts_opened_once", converted.byProbes())
           // where the stage's time went, for operators and benchmarks (docs/benchmarks.md)
           .put(
@@ -255,18 +256,19 @@ public final class VectorPrepareHandler implements TaskHandler {
         probed.parts() != null
             ? probed.parts()
             : SourceSplit.plan(source, probed.probe(), parallelism, splitMinBytes, chunkSize, dir);
+    PartSessions partSessions = probed.partSessions();
     if (plan != null) {
       ChunkUploads uploads = new ChunkUploads(store, tempContainer, jobId);
       try {
         PartConversions.Settings settings =
-            probed.sessions() != null
+            partSessions != null
                 ? new PartConversions.Settings(
                     normalisation,
                     dateLike,
                     chunkSize,
                     uploads,
                     OGR_TIMEOUT,
-                    probed.sessions().converter(normalisation, OGR_TIMEOUT))
+                    partSessions.converter(normalisation, OGR_TIMEOUT))
                 : new PartConversions.Settings(
                     normalisation, dateLike, chunkSize, uploads, OGR_TIMEOUT);
         List<PartConversions.PartResult> parts = PartConversions.run(plan, settings);
@@ -279,25 +281,28 @@ public final class VectorPrepareHandler implements TaskHandler {
         return new Converted(
             PartConversions.merge(parts, plan.nullRowsPerPart()),
             parts.size(),
-            probed.sessions() != null);
+            partSessions != null);
       } catch (PartConversions.Misaligned e) {
         store.deletePrefix(tempContainer, VectorManifest.prefix(jobId));
       }
     }
     ChunkUploads uploads = new ChunkUploads(store, tempContainer, jobId);
-    // ogr2ogr writes the dump into a pipe; chunks are cut and stored while it works
+    // GDAL writes the dump into a pipe; chunks are cut and stored while it works. The session that
+    // probed the whole file converts it (opened once; it waited while a split was tried); when the
+    // parts were probed instead and their split fell back, an ogr2ogr does.
     Path pipe = dir.resolve("dump.pipe");
+    PartSessions whole = probed.wholeSession();
+    OgrPipe.Tool gdal =
+        whole != null
+            ? () -> whole.translate(0, normalisation.translateOrder(pipe), OGR_TIMEOUT)
+            : () -> ProcessRunner.run(normalisation.command(pipe), Map.of(), OGR_TIMEOUT, null);
     OgrPipe.Outcome<CopyChunker.Result> outcome =
-        OgrPipe.run(
-            normalisation.command(pipe),
-            pipe,
-            OGR_TIMEOUT,
-            in -> new CopyChunker(dateLike, chunkSize, uploads).split(in));
+        OgrPipe.run(gdal, pipe, in -> new CopyChunker(dateLike, chunkSize, uploads).split(in));
     if (!outcome.process().ok()) {
       throw ogrFailure(outcome.process(), display);
     }
     chunks.addAll(uploads.finish());
-    return new Converted(outcome.value(), 1, false);
+    return new Converted(outcome.value(), 1, whole != null);
   }
 
   /** A CSV's coordinates are WGS 84 longitude/latitude unless source_crs says otherwise. */

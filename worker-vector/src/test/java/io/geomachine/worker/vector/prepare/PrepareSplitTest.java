@@ -304,6 +304,20 @@ class PrepareSplitTest {
   }
 
   @Test
+  void aGeoJsonIsOpenedOnceByTheProcessThatProbedIt() throws Exception {
+    Path file =
+        Files.writeString(h.files.resolve("collection.geojson"), VectorFiles.referenceGeoJson(2));
+    JsonObject result = h.run(h.splitting(2), chunked(h.upload(file), 20));
+    assertEquals(1, result.getInteger("conversion_parts"), "a GeoJSON is not cut into parts");
+    assertEquals(false, result.getBoolean("probed_in_parts"));
+    assertEquals(true, result.getBoolean("parts_opened_once"), "the probing session converted it");
+    VectorManifest m = VectorManifest.fromJson(result.getJsonObject("manifest"));
+    assertEquals(VectorFiles.FEATURES, m.featureCount());
+    assertEquals(2, m.droppedNullGeometries());
+    assertEquals(VectorFiles.FEATURES, h.rows(m).size());
+  }
+
+  @Test
   void partsThatDoNotFillTheirChunksFallBackToOnePass() throws Exception {
     String blob = h.upload(geoJsonSeq("nulls.geojsonl", 250));
     JsonObject params = chunked(blob, 100);
