@@ -50,6 +50,22 @@ public record LayerProbe(
   /** One attribute field as OGR sees it. */
   public record Field(String name, String type, String subtype) {}
 
+  /** The same probe with another driver name (a part read by another driver than its source). */
+  LayerProbe readBy(String driverName) {
+    return new LayerProbe(
+        driverName,
+        layer,
+        declaredGeometryType,
+        sampledGeometryTypes,
+        hasZ,
+        hasM,
+        hasFeatures,
+        crsId,
+        crsName,
+        fields,
+        fidRange);
+  }
+
   public boolean hasCrs() {
     return crsId != null || crsName != null;
   }

@@ -43,19 +43,28 @@ final class SourceProbe {
       Path dir,
       String display)
       throws Exception {
+    Path partsDir = dir.resolve("probed-parts");
+    boolean collection = source.format() == SourceFormat.GEOJSON;
     SourceSplit.Plan raw =
-        SourceSplit.raw(source, parallelism, splitMinBytes, chunkSize, dir.resolve("probed-parts"));
+        collection
+            ? FeatureCollectionSplit.raw(source, parallelism, splitMinBytes, chunkSize, partsDir)
+            : SourceSplit.raw(source, parallelism, splitMinBytes, chunkSize, partsDir);
     if (raw != null) {
       String layer = converter.getString("layer_name");
       // A GeoJSONSeq part is opened once: the process that probes it converts it too.
       PartSessions sessions =
-          source.format() == SourceFormat.GEOJSONSEQ ? PartSessions.start(raw, layer) : null;
+          source.format() == SourceFormat.GEOJSONSEQ || collection
+              ? PartSessions.start(raw, layer)
+              : null;
       LayerProbe agreed;
       SourceSplit.Plan parts;
       try {
         if (sessions != null) {
           List<LayerProbe> probes = sessions.probes(display);
           agreed = probes == null ? null : PartProbes.merge(probes);
+          if (agreed != null && collection) {
+            agreed = agreed.readBy("GeoJSON"); // the source's format, not its parts'
+          }
         } else {
           agreed = PartProbes.agreed(raw, layer, display);
         }
@@ -73,7 +82,7 @@ final class SourceProbe {
       if (sessions != null) {
         sessions.close();
       }
-      VectorPrepareHandler.deleteTree(dir.resolve("probed-parts"));
+      VectorPrepareHandler.deleteTree(partsDir);
       if (agreed != null) {
         return new Probed(agreed, null, null);
       }

@@ -49,7 +49,7 @@ final class SourceSplit {
   private SourceSplit() {}
 
   /** Whether a source of {@code size} bytes is cut at all: at least 2 parts, not too small. */
-  private static boolean worthSplitting(long size, int parallelism, long minBytes) {
+  static boolean worthSplitting(long size, int parallelism, long minBytes) {
     return parallelism >= 2 && size >= Math.max(minBytes, 1);
   }
 

@@ -304,16 +304,96 @@ class PrepareSplitTest {
   }
 
   @Test
-  void aGeoJsonIsOpenedOnceByTheProcessThatProbedIt() throws Exception {
-    Path file =
-        Files.writeString(h.files.resolve("collection.geojson"), VectorFiles.referenceGeoJson(2));
-    JsonObject result = h.run(h.splitting(2), chunked(h.upload(file), 20));
-    assertEquals(1, result.getInteger("conversion_parts"), "a GeoJSON is not cut into parts");
+  void aGeoJsonCollectionIsCutIntoPartsWithTheChunksOfOnePass() throws Exception {
+    Path seq = geoJsonSeq("for-collection.geojsonl", 0, false);
+    Path collection = h.files.resolve("collection.geojson");
+    // as GDAL writes a collection: a name and a CRS84 crs member, one feature per line
+    VectorFiles.ogr2ogr("-f", "GeoJSON", collection.toString(), seq.toString());
+    JsonObject split = samePrepareResult(chunked(h.upload(collection), 100), 2);
+    assertEquals(2, split.getInteger("conversion_parts"));
+    assertEquals(true, split.getBoolean("probed_in_parts"));
+    assertEquals(true, split.getBoolean("parts_opened_once"));
+    VectorManifest m = VectorManifest.fromJson(split.getJsonObject("manifest"));
+    assertEquals("GeoJSON", m.sourceFormat(), "the source's format, not its parts'");
+    assertEquals("EPSG:4326", m.sourceCrs());
+    assertEquals(ROWS, m.featureCount());
+  }
+
+  @Test
+  void aPrettyPrintedCollectionIsCutAtFeatureBoundariesOnly() throws Exception {
+    StringBuilder b =
+        new StringBuilder("{\n  \"type\" : \"FeatureCollection\",\n  \"features\" : [");
+    for (int i = 0; i < ROWS; i++) {
+      b.append(i > 0 ? ",\n" : "\n")
+          .append("    {\n      \"type\": \"Feature\",\n      \"properties\": {\"id\": ")
+          .append(i)
+          .append(", \"note\": ")
+          .append(jsonString(awkward(i)))
+          .append("},\n      \"geometry\": {\"type\": \"Point\", \"coordinates\": [\n        ")
+          .append(-100 + i * 0.1)
+          .append(", ")
+          .append(40 + i * 0.01)
+          .append("\n      ]}\n    }");
+    }
+    b.append("\n  ],\n  \"bbox\": [-180, -90, 180, 90]\n}\n");
+    Path collection = Files.writeString(h.files.resolve("pretty.geojson"), b.toString());
+    JsonObject params = chunked(h.upload(collection), 100);
+    assertEquals(3, samePrepare(params, 3));
+    VectorManifest m = h.prepare(params);
+    assertEquals(ROWS, m.featureCount());
+    List<java.util.Map<String, String>> rows = h.rows(m);
+    for (int i : new int[] {0, 1, 2, 3, 299, 300, 301, 999}) {
+      assertEquals(awkward(i), rows.get(i).get("note"), "feature " + i);
+    }
+  }
+
+  private static String jsonString(String s) {
+    String array = new io.vertx.core.json.JsonArray().add(s).encode();
+    return array.substring(1, array.length() - 1);
+  }
+
+  /** Strings with what a naive cut would take for structure: braces, brackets, quotes, commas. */
+  private static String awkward(int i) {
+    return switch (i % 4) {
+      case 0 -> "a {brace} and [bracket] " + i;
+      case 1 -> "a \"quote\", a comma: } ] " + i;
+      case 2 -> "back\\slash\\\" }{ " + i;
+      default -> "Zürich — " + i;
+    };
+  }
+
+  @Test
+  void aCollectionInAnotherCrsIsNotCutAndKeepsItsCrs() throws Exception {
+    Path seq = geoJsonSeq("for-mercator.geojsonl", 0, false);
+    Path collection = h.files.resolve("mercator.geojson");
+    VectorFiles.ogr2ogr(
+        "-f",
+        "GeoJSON",
+        "-s_srs",
+        "EPSG:4326",
+        "-t_srs",
+        "EPSG:3857",
+        collection.toString(),
+        seq.toString());
+    JsonObject result = h.run(h.splitting(2), chunked(h.upload(collection), 100));
+    assertEquals(1, result.getInteger("conversion_parts"), "GeoJSONSeq parts would read WGS 84");
+    VectorManifest m = VectorManifest.fromJson(result.getJsonObject("manifest"));
+    assertEquals("EPSG:3857", m.sourceCrs());
+    assertEquals(ROWS, m.featureCount());
+  }
+
+  @Test
+  void aKmlIsOpenedOnceByTheProcessThatProbedIt() throws Exception {
+    Path reference =
+        Files.writeString(h.files.resolve("for-kml.geojson"), VectorFiles.referenceGeoJson(2));
+    Path kml = h.files.resolve("document.kml");
+    VectorFiles.ogr2ogr("-f", "KML", kml.toString(), reference.toString());
+    JsonObject result = h.run(h.splitting(2), chunked(h.upload(kml), 20));
+    assertEquals(1, result.getInteger("conversion_parts"), "a KML is not cut into parts");
     assertEquals(false, result.getBoolean("probed_in_parts"));
     assertEquals(true, result.getBoolean("parts_opened_once"), "the probing session converted it");
     VectorManifest m = VectorManifest.fromJson(result.getJsonObject("manifest"));
     assertEquals(VectorFiles.FEATURES, m.featureCount());
-    assertEquals(2, m.droppedNullGeometries());
     assertEquals(VectorFiles.FEATURES, h.rows(m).size());
   }
 
