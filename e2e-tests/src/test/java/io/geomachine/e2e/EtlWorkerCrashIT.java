@@ -84,13 +84,24 @@ class EtlWorkerCrashIT {
     String loads =
         "SELECT count(*) FROM app.tasks WHERE parent_job_id = $1"
             + " AND task_type = 'vector_load_chunk' AND status = $2";
+    // The kill must land inside a load, not between two (when the worker holds no task, nothing is
+    // left to retry): freeze the worker, look, and kill it only while a load of it is running;
+    // otherwise thaw it and look again.
     await()
         .atMost(Duration.ofSeconds(90))
         .pollInterval(Duration.ofMillis(50))
         .until(
-            () ->
-                Jobs.count(pool, loads, jobId, "processing") >= 1
-                    && Jobs.count(pool, loads, jobId, "completed") >= 1);
+            () -> {
+              if (Jobs.count(pool, loads, jobId, "completed") < 1) {
+                return false;
+              }
+              doomed.freeze();
+              if (Jobs.count(pool, loads, jobId, "processing") >= 1) {
+                return true;
+              }
+              doomed.thaw();
+              return false;
+            });
 
     long killedAt = System.nanoTime();
     doomed.kill();

@@ -101,6 +101,33 @@ final class ServiceProcess {
     waitForExit();
   }
 
+  /**
+   * SIGSTOP: every thread stops where it is (a transaction stays open, nothing more reaches the
+   * database or the broker) until {@link #thaw} or {@link #kill}.
+   */
+  void freeze() {
+    signal("STOP");
+  }
+
+  /** SIGCONT after {@link #freeze}. */
+  void thaw() {
+    signal("CONT");
+  }
+
+  private void signal(String name) {
+    try {
+      Process kill = new ProcessBuilder("kill", "-" + name, String.valueOf(process.pid())).start();
+      if (kill.waitFor() != 0) {
+        throw new IllegalStateException("kill -" + name + " " + process.pid() + " failed");
+      }
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
   /** A normal shutdown (SIGTERM). */
   void stop() {
     stoppedOnPurpose = true;
