@@ -10,7 +10,8 @@ default local Azurite). ogr2ogr gets the job's normalisation: -t_srs EPSG:4326, 
 polygons -makevalid -nlt PROMOTE_TO_MULTI, CSV types detected from the whole file. Prints features/s for each
 and the ratios (ogr2ogr time / process_vector time; >= 1 means the job is at least as fast). Results are
 appended as JSON lines to bench/results/vector_load.jsonl. Needs the platform up (./platform up). Standard
-library only. Each timed run starts on a settled database (a CHECKPOINT, and no autovacuum worker busy with the
+library only. One small untimed job per case warms the services first (--no-warmup to skip). Each timed run
+starts on a settled database (a CHECKPOINT, and no autovacuum worker busy with the
 previous run's table).
 
   python3 bench/vector_load.py --points 20000 --polygons 2000      # quick check
@@ -192,6 +193,8 @@ def main():
     p.add_argument("--chunk-size", type=int, default=100_000)
     p.add_argument("--no-gpkg", action="store_true",
                    help="skip the third case: the same polygons as a GeoPackage (cheap to read, so staging shows)")
+    p.add_argument("--no-warmup", action="store_true",
+                   help="skip the untimed small job per case that warms the services' JIT first")
     p.add_argument("--no-geojson", action="store_true",
                    help="skip the fourth case: the same polygons as one GeoJSON FeatureCollection (not cut into parts)")
     p.add_argument("--gateway", default="http://127.0.0.1:8080")
@@ -208,29 +211,47 @@ def main():
                    help="ogr2ogr's sslmode: the platform's connections use the datasource ssl-mode (disable locally)")
     args = p.parse_args()
     with tempfile.TemporaryDirectory() as d:
-        if args.points:
-            csv = os.path.join(d, "points.csv")
-            make_points(csv, args.points)
-            compare(args, "points", csv, f"bench/points_{args.points}.csv", args.points,
-                    {"chunk_size": args.chunk_size, "converter_params": {"lat_name": "lat", "lon_name": "lon"}},
-                    ["-oo", "X_POSSIBLE_NAMES=lon", "-oo", "Y_POSSIBLE_NAMES=lat", "-oo", "KEEP_GEOM_COLUMNS=NO",
-                     "-oo", "AUTODETECT_TYPE=YES", "-oo", "AUTODETECT_SIZE_LIMIT=0", "-s_srs", "EPSG:4326",
-                     "-nlt", "MULTIPOINT"])
-        if args.polygons:
-            seq = os.path.join(d, "polygons.geojsonl")
-            make_polygons(seq, args.polygons)
-            compare(args, "polygons", seq, f"bench/polygons_{args.polygons}.geojsonl", args.polygons,
-                    {"chunk_size": args.chunk_size}, ["-makevalid", "-nlt", "PROMOTE_TO_MULTI"])
-            # the same polygons in two more formats: a GeoPackage (cheap to read, so staging shows) and one
-            # GeoJSON FeatureCollection (not cut into parts)
-            for label, driver, skip in (("gpkg", "GPKG", args.no_gpkg), ("geojson", "GeoJSON", args.no_geojson)):
-                if skip:
-                    continue
-                same = os.path.join(d, f"polygons.{label}")
-                subprocess.run(["ogr2ogr", "-f", driver, same, seq, "-nln", "polygons"], check=True,
-                               stderr=subprocess.DEVNULL)
-                compare(args, label, same, f"bench/polygons_{args.polygons}.{label}", args.polygons,
-                        {"chunk_size": args.chunk_size}, ["-makevalid", "-nlt", "PROMOTE_TO_MULTI"])
+        if not args.no_warmup:
+            # The services are long-running: the first jobs after a JVM start pay for JIT compilation
+            # (1-2 s on this machine). One small untimed job per case first, so the timed jobs measure the
+            # steady state; ogr2ogr, a fresh process every time, has no such warm-up to pay.
+            for label, path, blob, n, params, _ in cases(args, os.path.join(d, "warmup"), 20_000, 2_000):
+                upload(args, blob, path)
+                run_job(args, dict(params, container_name=args.container, blob_name=blob,
+                                   table_name=f"warmup_{label}_{int(time.time())}"))
+                print(f"warm-up: {label} ({n:,} features) done", flush=True)
+        for label, path, blob, n, params, ogr_extra in cases(args, d, args.points, args.polygons):
+            compare(args, label, path, blob, n, params, ogr_extra)
+
+
+def cases(args, d, points, polygons):
+    """(label, file, blob, features, job parameters, ogr2ogr options) of each case, files made in d."""
+    os.makedirs(d, exist_ok=True)
+    if points:
+        csv = os.path.join(d, "points.csv")
+        make_points(csv, points)
+        yield ("points", csv, f"bench/points_{points}.csv", points,
+               {"chunk_size": args.chunk_size, "converter_params": {"lat_name": "lat", "lon_name": "lon"}},
+               ["-oo", "X_POSSIBLE_NAMES=lon", "-oo", "Y_POSSIBLE_NAMES=lat", "-oo", "KEEP_GEOM_COLUMNS=NO",
+                "-oo", "AUTODETECT_TYPE=YES", "-oo", "AUTODETECT_SIZE_LIMIT=0", "-s_srs", "EPSG:4326",
+                "-nlt", "MULTIPOINT"])
+    if polygons:
+        polygon_options = ["-makevalid", "-nlt", "PROMOTE_TO_MULTI"]
+        seq = os.path.join(d, "polygons.geojsonl")
+        make_polygons(seq, polygons)
+        yield ("polygons", seq, f"bench/polygons_{polygons}.geojsonl", polygons,
+               {"chunk_size": args.chunk_size}, polygon_options)
+        # the same polygons in two more formats: a GeoPackage (cheap to read, so staging shows) and one
+        # GeoJSON FeatureCollection
+        for label, driver, skip in (("gpkg", "GPKG", args.no_gpkg), ("geojson", "GeoJSON", args.no_geojson)):
+            if skip:
+                continue
+            same = os.path.join(d, f"polygons.{label}")
+            subprocess.run(["ogr2ogr", "-f", driver, same, seq, "-nln", "polygons"], check=True,
+                           stderr=subprocess.DEVNULL)
+            yield (label, same, f"bench/polygons_{polygons}.{label}", polygons,
+                   {"chunk_size": args.chunk_size}, polygon_options)
+
 
 if __name__ == "__main__":
     main()

@@ -16,7 +16,7 @@ final class SourceProbe {
   /**
    * The layer's probe, and the parts when the source was probed in parts that all agree. {@code
    * sessions} (may be null) are the processes that probed and convert next: one per part of {@code
-   * parts} (a GeoJSONSeq source), or when {@code parts} is null one for the whole file.
+   * parts} (GeoJSONSeq parts), or when {@code parts} is null one for the whole file.
    */
   record Probed(LayerProbe probe, SourceSplit.Plan parts, PartSessions sessions) {
     /** The session that converts the whole file in one pass, or null. */
@@ -32,7 +32,8 @@ final class SourceProbe {
 
   /**
    * Probes {@code source}: in up to {@code parallelism} parts at once when it splits (CSV,
-   * GeoJSONSeq of at least {@code splitMinBytes}) and the parts agree, else whole.
+   * GeoJSONSeq, a GeoJSON FeatureCollection, of at least {@code splitMinBytes}) and the parts
+   * agree, else whole.
    */
   static Probed probe(
       SourceFiles.LocalSource source,
@@ -51,7 +52,8 @@ final class SourceProbe {
             : SourceSplit.raw(source, parallelism, splitMinBytes, chunkSize, partsDir);
     if (raw != null) {
       String layer = converter.getString("layer_name");
-      // A GeoJSONSeq part is opened once: the process that probes it converts it too.
+      // A GeoJSONSeq part (also one cut from a FeatureCollection) is opened once: the process that
+      // probes it converts it too.
       PartSessions sessions =
           source.format() == SourceFormat.GEOJSONSEQ || collection
               ? PartSessions.start(raw, layer)
