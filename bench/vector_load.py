@@ -215,23 +215,28 @@ def main():
             # The services are long-running: the first jobs after a JVM start pay for JIT compilation
             # (1-2 s on this machine). One small untimed job per case first, so the timed jobs measure the
             # steady state; ogr2ogr, a fresh process every time, has no such warm-up to pay.
-            for label, path, blob, n, params, _ in cases(args, os.path.join(d, "warmup"), 20_000, 2_000):
+            # a fifth of the points, a tenth of the polygons and chunks: big enough to be cut into parts and
+            # loaded in several chunks, so the code paths of the timed jobs are the ones compiled
+            warm = cases(args, os.path.join(d, "warmup"), args.points // 5, args.polygons // 10,
+                         max(1000, args.chunk_size // 10))
+            for label, path, blob, n, params, _ in warm:
                 upload(args, blob, path)
                 run_job(args, dict(params, container_name=args.container, blob_name=blob,
                                    table_name=f"warmup_{label}_{int(time.time())}"))
                 print(f"warm-up: {label} ({n:,} features) done", flush=True)
-        for label, path, blob, n, params, ogr_extra in cases(args, d, args.points, args.polygons):
+        for label, path, blob, n, params, ogr_extra in cases(args, d, args.points, args.polygons,
+                                                             args.chunk_size):
             compare(args, label, path, blob, n, params, ogr_extra)
 
 
-def cases(args, d, points, polygons):
+def cases(args, d, points, polygons, chunk_size):
     """(label, file, blob, features, job parameters, ogr2ogr options) of each case, files made in d."""
     os.makedirs(d, exist_ok=True)
     if points:
         csv = os.path.join(d, "points.csv")
         make_points(csv, points)
         yield ("points", csv, f"bench/points_{points}.csv", points,
-               {"chunk_size": args.chunk_size, "converter_params": {"lat_name": "lat", "lon_name": "lon"}},
+               {"chunk_size": chunk_size, "converter_params": {"lat_name": "lat", "lon_name": "lon"}},
                ["-oo", "X_POSSIBLE_NAMES=lon", "-oo", "Y_POSSIBLE_NAMES=lat", "-oo", "KEEP_GEOM_COLUMNS=NO",
                 "-oo", "AUTODETECT_TYPE=YES", "-oo", "AUTODETECT_SIZE_LIMIT=0", "-s_srs", "EPSG:4326",
                 "-nlt", "MULTIPOINT"])
@@ -240,7 +245,7 @@ def cases(args, d, points, polygons):
         seq = os.path.join(d, "polygons.geojsonl")
         make_polygons(seq, polygons)
         yield ("polygons", seq, f"bench/polygons_{polygons}.geojsonl", polygons,
-               {"chunk_size": args.chunk_size}, polygon_options)
+               {"chunk_size": chunk_size}, polygon_options)
         # the same polygons in two more formats: a GeoPackage (cheap to read, so staging shows) and one
         # GeoJSON FeatureCollection
         for label, driver, skip in (("gpkg", "GPKG", args.no_gpkg), ("geojson", "GeoJSON", args.no_geojson)):
@@ -250,7 +255,7 @@ def cases(args, d, points, polygons):
             subprocess.run(["ogr2ogr", "-f", driver, same, seq, "-nln", "polygons"], check=True,
                            stderr=subprocess.DEVNULL)
             yield (label, same, f"bench/polygons_{polygons}.{label}", polygons,
-                   {"chunk_size": args.chunk_size}, polygon_options)
+                   {"chunk_size": chunk_size}, polygon_options)
 
 
 if __name__ == "__main__":

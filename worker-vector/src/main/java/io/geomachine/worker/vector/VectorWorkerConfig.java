@@ -56,7 +56,8 @@ public interface VectorWorkerConfig {
 
     /**
      * How many ogr2ogr processes prepare runs at once on a source it can split at record boundaries
-     * (CSV, GeoJSONSeq); default: the available processors. 1 never splits.
+     * (CSV, GeoJSONSeq, a GeoJSON FeatureCollection); default: the available processors. 1 never
+     * splits.
      */
     Optional<Integer> prepareParallelism();
 
