@@ -70,16 +70,16 @@ final class FeatureCollectionSplit {
       return null;
     }
     double estimatedChunks = (double) inHead * size / head.length / Math.max(1, chunkSize);
-    int parts = (int) Math.min(parallelism, Math.round(estimatedChunks));
-    if (parts < 2) {
+    PartLayout layout = PartLayout.of(estimatedChunks, parallelism);
+    if (layout == null) {
       return null;
     }
-    long featuresPerPart = Math.max(1, Math.round(estimatedChunks / parts)) * (long) chunkSize;
+    long featuresPerPart = (long) layout.chunksPerPart() * chunkSize;
     String name = file.getFileName().toString();
     String partName = name.substring(0, name.lastIndexOf('.')) + ".geojsonl";
     List<Path> files;
     try (InputStream in = Files.newInputStream(file)) {
-      files = new Cutter(in, workDir, partName, featuresPerPart, parts).cut();
+      files = new Cutter(in, workDir, partName, featuresPerPart, layout.parts()).cut();
     } catch (NotSplittable e) {
       VectorPrepareHandler.deleteTree(workDir);
       return null;
@@ -88,22 +88,7 @@ final class FeatureCollectionSplit {
       VectorPrepareHandler.deleteTree(workDir);
       return null;
     }
-    int chunksPerPart = (int) (featuresPerPart / chunkSize);
-    List<SourceSplit.Part> out = new ArrayList<>();
-    for (int p = 0; p < files.size(); p++) {
-      Path dataset = files.get(p);
-      out.add(
-          new SourceSplit.Part(
-              p,
-              dataset.getParent(),
-              dataset,
-              List.of(),
-              p * chunksPerPart,
-              chunksPerPart,
-              p == files.size() - 1,
-              null));
-    }
-    return new SourceSplit.Plan(out, 0);
+    return layout.plan(files, List.of(), 0);
   }
 
   private static long occurrences(byte[] b, byte[] what) {
@@ -252,10 +237,8 @@ final class FeatureCollectionSplit {
     }
 
     private OutputStream open() throws IOException {
-      Path dir = Files.createDirectories(workDir.resolve("part_" + files.size()));
-      Path part = dir.resolve(partName);
-      files.add(part);
-      return new BufferedOutputStream(Files.newOutputStream(part), 1 << 16);
+      return new BufferedOutputStream(
+          Files.newOutputStream(SourceSplit.nextPartFile(workDir, files, partName)), 1 << 16);
     }
 
     /** A member value small enough to hold (type, crs), as its JSON text. */

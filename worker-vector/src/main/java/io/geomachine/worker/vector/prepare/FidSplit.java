@@ -34,12 +34,13 @@ final class FidSplit {
       return null;
     }
     long chunks = (ids.count() + chunkSize - 1) / chunkSize;
-    int parts = (int) Math.min(parallelism, chunks);
-    if (parts < 2) {
+    PartLayout layout = PartLayout.of(chunks, parallelism);
+    if (layout == null) {
       return null;
     }
-    long chunksPerPart = Math.max(1, Math.round((double) chunks / parts));
-    long idsPerPart = chunksPerPart * chunkSize;
+    int parts = layout.parts();
+    int chunksPerPart = layout.chunksPerPart();
+    long idsPerPart = (long) chunksPerPart * chunkSize;
     String column = ids.column() == null ? "FID" : ident(ids.column());
     List<SourceSplit.Part> out = new ArrayList<>();
     for (int p = 0; p < parts; p++) {
@@ -57,8 +58,8 @@ final class FidSplit {
               dir,
               source.dataset(),
               source.openOptions(),
-              (int) (p * chunksPerPart),
-              (int) chunksPerPart,
+              p * chunksPerPart,
+              chunksPerPart,
               last,
               where));
       if (last) {

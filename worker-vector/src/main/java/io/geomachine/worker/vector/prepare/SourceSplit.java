@@ -229,38 +229,24 @@ final class SourceSplit {
     long lines = Math.max(1, count(head, (byte) '\n') - (dataStart > 0 ? 1 : 0));
     double perRecord = Math.max(1.0, (double) (head.length - dataStart) / lines);
     double estimatedChunks = (size - dataStart) / perRecord / Math.max(1, chunkSize);
-    int parts = (int) Math.min(parallelism, Math.round(estimatedChunks));
-    if (parts < 2) {
+    PartLayout layout = PartLayout.of(estimatedChunks, parallelism);
+    if (layout == null) {
       return null;
     }
-    // rounded, not ceiled: an estimate a little above a whole number must not leave a part empty
-    int chunksPerPart = (int) Math.max(1, Math.round(estimatedChunks / parts));
-    long recordsPerPart = (long) chunksPerPart * chunkSize;
-    List<Path> files = write(file, dataStart, prologue, recordsPerPart, parts, csv, workDir);
+    long recordsPerPart = (long) layout.chunksPerPart() * chunkSize;
+    List<Path> files =
+        write(file, dataStart, prologue, recordsPerPart, layout.parts(), csv, workDir);
     if (files == null || files.size() < 2) {
       return null;
     }
-    List<Part> out = new ArrayList<>();
-    for (int p = 0; p < files.size(); p++) {
-      Path dataset = files.get(p);
-      if (csvt != null) {
+    if (csvt != null) {
+      for (Path dataset : files) {
         String name = dataset.getFileName().toString();
         Files.writeString(
             dataset.resolveSibling(name.substring(0, name.lastIndexOf('.')) + ".csvt"), csvt);
       }
-      boolean last = p == files.size() - 1;
-      out.add(
-          new Part(
-              p,
-              dataset.getParent(),
-              dataset,
-              options,
-              p * chunksPerPart,
-              chunksPerPart,
-              last,
-              null));
     }
-    return new Plan(out, nullRows);
+    return layout.plan(files, options, nullRows);
   }
 
   /**
@@ -339,12 +325,19 @@ final class SourceSplit {
 
   private static OutputStream open(Path workDir, List<Path> files, String name, byte[] prologue)
       throws IOException {
+    OutputStream out = Files.newOutputStream(nextPartFile(workDir, files, name));
+    out.write(prologue);
+    return out;
+  }
+
+  /**
+   * The next part's file, {@code name} in its own folder {@code part_<n>}, added to {@code files}.
+   */
+  static Path nextPartFile(Path workDir, List<Path> files, String name) throws IOException {
     Path dir = Files.createDirectories(workDir.resolve("part_" + files.size()));
     Path part = dir.resolve(name);
     files.add(part);
-    OutputStream out = Files.newOutputStream(part);
-    out.write(prologue);
-    return out;
+    return part;
   }
 
   private static byte[] readHead(Path file) throws IOException {
