@@ -5,6 +5,7 @@ import static io.geomachine.core.schema.SqlText.literal;
 import static io.geomachine.core.schema.SqlText.qualified;
 
 import io.geomachine.core.geo.VectorStagingRepository;
+import io.geomachine.core.job.vector.VectorManifest;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -137,11 +138,16 @@ final class GeoTableBuilder {
   }
 
   /** COPY of one chunk: geometry and attributes as in the chunk file; the rest are defaults. */
-  String copyStatement() {
+  String copyStatement(VectorManifest.ChunkFormat format) {
     List<String> cols = new ArrayList<>();
     cols.add(ident(spec.geometryColumn()));
     spec.columns().forEach(c -> cols.add(ident(c.name())));
-    return "COPY " + staging() + " (" + String.join(", ", cols) + ") FROM STDIN";
+    return "COPY "
+        + staging()
+        + " ("
+        + String.join(", ", cols)
+        + ") FROM STDIN"
+        + (format == VectorManifest.ChunkFormat.BINARY ? " (FORMAT binary)" : "");
   }
 
   /** Run when the table is published: its lineage values are data now, not defaults. */

@@ -1,5 +1,6 @@
 package io.geomachine.worker.vector;
 
+import io.geomachine.core.job.vector.VectorManifest;
 import io.geomachine.core.task.TaskFailure;
 import java.io.IOException;
 import java.io.InputStream;
@@ -97,22 +98,26 @@ final class StagingLoader {
   record Loaded(long deleted, long rows) {}
 
   /**
-   * One transaction: delete the rows of {@code batchId}, then COPY the chunk in as it is; the batch
-   * id comes from the staging column's default (the transaction's {@link
+   * One transaction: delete the rows of the chunk's batch, then COPY the chunk in as it is (in its
+   * format); the batch id comes from the staging column's default (the transaction's {@link
    * GeoTableBuilder#BATCH_SETTING}).
    */
-  Loaded loadChunk(Connection c, GeoTableBuilder table, String batchId, InputStream in)
+  Loaded loadChunk(Connection c, GeoTableBuilder table, VectorTableSpec.Chunk chunk, InputStream in)
       throws SQLException, IOException, InterruptedException, TaskFailure {
     copies.acquire();
     try {
-      return loadChunkInTurn(c, table, batchId, in);
+      return loadChunkInTurn(c, table, chunk.batchId(), chunk.format(), in);
     } finally {
       copies.release();
     }
   }
 
   private Loaded loadChunkInTurn(
-      Connection c, GeoTableBuilder table, String batchId, InputStream in)
+      Connection c,
+      GeoTableBuilder table,
+      String batchId,
+      VectorManifest.ChunkFormat format,
+      InputStream in)
       throws SQLException, IOException, InterruptedException, TaskFailure {
     CopyIn copy = null;
     try {
@@ -142,7 +147,7 @@ final class StagingLoader {
           deleted = del.executeUpdate();
         }
       }
-      copy = c.unwrap(PGConnection.class).getCopyAPI().copyIn(table.copyStatement());
+      copy = c.unwrap(PGConnection.class).getCopyAPI().copyIn(table.copyStatement(format));
       stream(in, copy);
       long copied = copy.endCopy();
       copy = null;
@@ -168,9 +173,9 @@ final class StagingLoader {
   }
 
   /**
-   * The chunk's bytes into the COPY as they are: a chunk is COPY text already (one row per line,
-   * canonical escapes), and the standard columns are defaults. Stops with an InterruptedException
-   * when the thread is interrupted (the job was cancelled).
+   * The chunk's bytes into the COPY as they are: a chunk is COPY data already (binary tuples, or
+   * text with one row per line and canonical escapes), and the standard columns are defaults. Stops
+   * with an InterruptedException when the thread is interrupted (the job was cancelled).
    */
   private static void stream(InputStream in, CopyIn copy)
       throws IOException, SQLException, InterruptedException {

@@ -55,7 +55,7 @@ final class VectorLoadChunkHandler implements TaskHandler {
         Connection c = loader.connect();
         InputStream in = ChunkFiles.open(stored)) {
       loader.ensureStaging(c, table, spec.stagingTable());
-      StagingLoader.Loaded loaded = loader.loadChunk(c, table, chunk.batchId(), in);
+      StagingLoader.Loaded loaded = loader.loadChunk(c, table, chunk, in);
       if (chunk.rows() > 0 && loaded.rows() != chunk.rows()) {
         throw TaskFailure.permanent(
             "CHUNK_INVALID",

@@ -40,8 +40,12 @@ record VectorTableSpec(
   /** An attribute column: its name in the table and its PostgreSQL type. */
   record Column(String name, String pgType) {}
 
-  /** A chunk file: its index, blob name in the temp container, row count and batch id. */
-  record Chunk(int index, String blob, long rows, String batchId) {
+  /**
+   * A chunk file: its index, blob name in the temp container, row count, batch id and format (text
+   * when the manifest names none).
+   */
+  record Chunk(
+      int index, String blob, long rows, String batchId, VectorManifest.ChunkFormat format) {
     static Chunk of(JsonObject c) throws TaskFailure {
       if (c == null
           || c.getInteger("index") == null
@@ -49,11 +53,18 @@ record VectorTableSpec(
           || c.getString("batch_id") == null) {
         throw invalid("chunk needs index, blob, rows and batch_id: " + c);
       }
+      VectorManifest.ChunkFormat format;
+      try {
+        format = VectorManifest.ChunkFormat.fromWire(c.getString("format"));
+      } catch (IllegalArgumentException e) {
+        throw invalid("chunk " + c.getInteger("index") + ": " + e.getMessage());
+      }
       return new Chunk(
           c.getInteger("index"),
           c.getString("blob"),
           c.getLong("rows", 0L),
-          c.getString("batch_id"));
+          c.getString("batch_id"),
+          format);
     }
   }
 

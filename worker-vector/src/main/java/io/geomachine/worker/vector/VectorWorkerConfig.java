@@ -76,6 +76,14 @@ public interface VectorWorkerConfig {
      */
     Optional<Integer> loadConcurrency();
 
+    /**
+     * Whether prepare writes chunks in PostgreSQL's COPY BINARY format when every column type
+     * allows it (text, boolean, integers, floats, dates; otherwise COPY text): half the bytes for a
+     * geometry and no text parsing in PostgreSQL. {@code false} writes text always.
+     */
+    @WithDefault("true")
+    boolean binaryChunks();
+
     /** Sources smaller than this (bytes) are converted in one pass; default 8 MiB. */
     @WithDefault("8388608")
     long prepareSplitMinBytes();

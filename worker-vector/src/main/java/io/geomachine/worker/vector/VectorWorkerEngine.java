@@ -69,7 +69,8 @@ public class VectorWorkerEngine {
             config.storage().tempContainer(),
             workDir,
             config.vector().prepareParallelism().orElse(Runtime.getRuntime().availableProcessors()),
-            config.vector().prepareSplitMinBytes()));
+            config.vector().prepareSplitMinBytes(),
+            config.vector().binaryChunks()));
     handlers.addAll(VectorLoadPublishHandlers.of(pool, blobs, config));
     return engine.taskConsumer(handlers, config.tasks());
   }

@@ -97,9 +97,11 @@ final class VectorFixture implements AutoCloseable {
                 VectorManifest.ARTIFACT_KIND));
     List<VectorManifest.Chunk> list = new ArrayList<>();
     for (int c = 0; c < chunks; c++) {
-      String blob = VectorManifest.chunkBlobName(jobId, c);
+      String blob = VectorManifest.chunkBlobName(jobId, c, VectorManifest.ChunkFormat.TEXT);
       blobs.uploadBytes(TEMP, blob, chunk(c * rows, rows, offset), "text/tab-separated-values");
-      list.add(new VectorManifest.Chunk(c, blob, rows, VectorManifest.batchId(jobId, c)));
+      list.add(
+          new VectorManifest.Chunk(
+              c, blob, rows, VectorManifest.batchId(jobId, c), VectorManifest.ChunkFormat.TEXT));
     }
     VectorManifest m =
         new VectorManifest(

@@ -13,17 +13,12 @@ import java.util.List;
  *
  * <p><b>Chunk files</b> ({@link Chunk#blob}, in the temp container, under {@link #prefix}) are
  * zstd-compressed (RFC 8878; the loader also reads gzip-compressed and uncompressed ones, told
- * apart by their magic numbers) PostgreSQL {@code COPY ... FROM STDIN} TEXT format: UTF-8, no
- * header, one row per line ending in {@code \n}, columns separated by a tab, {@code \N} for NULL,
- * and backslash escapes as in the PostgreSQL documentation; prepare writes the canonical escapes
- * only ({@code \\}, {@code \t}, {@code \n}, {@code \r}), so a line is always exactly one row.
- * Column order: the geometry as hex EWKB with SRID 4326 (never NULL, never empty; PostGIS type
- * flags, or ISO type codes such as 3004 for MULTIPOINT ZM when M is kept, which PostGIS reads
- * alike), then {@link #columns} in order. Values are in PostgreSQL input syntax for their {@link
- * Column#pgType}: booleans {@code 1}/{@code 0} (or {@code t}/{@code f}), dates {@code YYYY-MM-DD},
- * timestamps {@code YYYY-MM-DD HH:MM:SS[.fff][+HH]} (an offset when the source had one), arrays
- * {@code {a,b}}. The loader streams a chunk with {@code COPY staging (geometry_column, col1, col2,
- * ...) FROM STDIN} and adds the standard columns itself.
+ * apart by their magic numbers) PostgreSQL {@code COPY ... FROM STDIN} data in the {@link
+ * ChunkFormat} each chunk names. Column order: the geometry (EWKB with SRID 4326, never NULL, never
+ * empty; PostGIS type flags, or ISO type codes such as 3004 for MULTIPOINT ZM when M is kept, which
+ * PostGIS reads alike), then {@link #columns} in order. The loader streams a chunk with {@code COPY
+ * staging (geometry_column, col1, col2, ...) FROM STDIN} (with {@code (FORMAT binary)} for a binary
+ * chunk) and adds the standard columns itself.
  *
  * @param jobId the job
  * @param sourceFile {@code container/blob} of the file the user submitted (the standard {@code
@@ -113,25 +108,84 @@ public record VectorManifest(
   }
 
   /**
+   * How a chunk's rows are encoded. Both are PostgreSQL's own COPY formats (documented with the
+   * COPY command), zstd-compressed.
+   */
+  public enum ChunkFormat {
+    /**
+     * COPY TEXT: UTF-8, no header, one row per line ending in {@code \n}, columns separated by a
+     * tab, {@code \N} for NULL, backslash escapes as in the PostgreSQL documentation (prepare
+     * writes the canonical ones only, {@code \\}, {@code \t}, {@code \n}, {@code \r}, so a line is
+     * always exactly one row). The geometry as hex EWKB; other values in PostgreSQL input syntax
+     * for their {@link Column#pgType}: booleans {@code 1}/{@code 0} (or {@code t}/{@code f}), dates
+     * {@code YYYY-MM-DD}, timestamps {@code YYYY-MM-DD HH:MM:SS[.fff][+HH]} (an offset when the
+     * source had one), arrays {@code {a,b}}. Used when a column has a type the binary encoder does
+     * not write (timestamps, times, bytea, arrays).
+     */
+    TEXT("text", "tsv"),
+    /**
+     * COPY BINARY: the 19-byte header, one tuple per row (a 16-bit field count, then each field as
+     * a 32-bit length, -1 for NULL, and its value in the type's binary send format, big-endian),
+     * the 16-bit trailer -1. The geometry as EWKB bytes; columns are {@code boolean}, {@code
+     * smallint}, {@code integer}, {@code bigint}, {@code real}, {@code double precision}, {@code
+     * date} (days since 2000-01-01) or {@code text} (UTF-8 bytes). Half the bytes of the text
+     * format for a geometry, and PostgreSQL parses no text (docs/benchmarks-vector.md section 11).
+     */
+    BINARY("binary", "pgcopy");
+
+    private final String wire;
+    private final String extension;
+
+    ChunkFormat(String wire, String extension) {
+      this.wire = wire;
+      this.extension = extension;
+    }
+
+    /** The name in the manifest's JSON. */
+    public String wire() {
+      return wire;
+    }
+
+    /** {@code text} when absent: manifests written before binary chunks existed. */
+    public static ChunkFormat fromWire(String wire) {
+      for (ChunkFormat f : values()) {
+        if (f.wire.equals(wire)) {
+          return f;
+        }
+      }
+      if (wire == null) {
+        return TEXT;
+      }
+      throw new IllegalArgumentException("unknown chunk format: " + wire);
+    }
+  }
+
+  /**
    * One chunk file.
    *
    * @param index 0..n-1, also the load task's index
    * @param blob the blob name in the temp container
    * @param rows rows in the file
    * @param batchId the rows' {@code etl_batch_id}: {@code {job_id}:{index}} (at most 100 chars)
+   * @param format how its rows are encoded
    */
-  public record Chunk(int index, String blob, long rows, String batchId) {
+  public record Chunk(int index, String blob, long rows, String batchId, ChunkFormat format) {
     public JsonObject toJson() {
       return new JsonObject()
           .put("index", index)
           .put("blob", blob)
           .put("rows", rows)
-          .put("batch_id", batchId);
+          .put("batch_id", batchId)
+          .put("format", format.wire());
     }
 
     public static Chunk fromJson(JsonObject j) {
       return new Chunk(
-          j.getInteger("index"), j.getString("blob"), j.getLong("rows"), j.getString("batch_id"));
+          j.getInteger("index"),
+          j.getString("blob"),
+          j.getLong("rows"),
+          j.getString("batch_id"),
+          ChunkFormat.fromWire(j.getString("format")));
     }
   }
 
@@ -145,9 +199,12 @@ public record VectorManifest(
     return prefix(jobId) + "manifest.json";
   }
 
-  /** A chunk's blob name: {@code vector_chunks/{job}/chunk_000042.tsv.zst} (zstd-compressed). */
-  public static String chunkBlobName(String jobId, int index) {
-    return prefix(jobId) + String.format("chunk_%06d.tsv.zst", index);
+  /**
+   * A chunk's blob name: {@code vector_chunks/{job}/chunk_000042.pgcopy.zst} (binary) or {@code
+   * .tsv.zst} (text), zstd-compressed.
+   */
+  public static String chunkBlobName(String jobId, int index, ChunkFormat format) {
+    return prefix(jobId) + String.format("chunk_%06d.%s.zst", index, format.extension);
   }
 
   public static String batchId(String jobId, int index) {

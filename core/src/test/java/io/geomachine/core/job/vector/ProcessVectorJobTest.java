@@ -159,9 +159,10 @@ class ProcessVectorJobTest {
                 i ->
                     new VectorManifest.Chunk(
                         i,
-                        VectorManifest.chunkBlobName(jobId, i),
+                        VectorManifest.chunkBlobName(jobId, i, format(i)),
                         10 + i,
-                        VectorManifest.batchId(jobId, i)))
+                        VectorManifest.batchId(jobId, i),
+                        format(i)))
             .toList();
     return new VectorManifest(
         jobId,
@@ -188,6 +189,25 @@ class ProcessVectorJobTest {
         "roads");
   }
 
+  /** Both formats, so both round-trip (a job's chunks share one in practice). */
+  private static VectorManifest.ChunkFormat format(int index) {
+    return index % 2 == 0 ? VectorManifest.ChunkFormat.BINARY : VectorManifest.ChunkFormat.TEXT;
+  }
+
+  @Test
+  void aChunkWithoutFormatIsTextAsBeforeBinaryChunks() {
+    VectorManifest.Chunk old =
+        VectorManifest.Chunk.fromJson(
+            new JsonObject()
+                .put("index", 1)
+                .put("blob", "vector_chunks/j/chunk_000001.tsv.zst")
+                .put("rows", 5)
+                .put("batch_id", "j:1"));
+    assertEquals(VectorManifest.ChunkFormat.TEXT, old.format());
+    assertThrows(
+        IllegalArgumentException.class, () -> VectorManifest.ChunkFormat.fromWire("parquet"));
+  }
+
   @Test
   void manifestRoundTripsThroughJson() {
     String jobId = "ab".repeat(32);
@@ -196,7 +216,8 @@ class ProcessVectorJobTest {
     assertEquals(m, back);
     assertEquals("_load_abababababababab", m.stagingTable());
     assertEquals("vector_chunks/" + jobId + "/manifest.json", VectorManifest.blobName(jobId));
-    assertEquals("vector_chunks/" + jobId + "/chunk_000002.tsv.zst", m.chunks().get(2).blob());
+    assertEquals("vector_chunks/" + jobId + "/chunk_000002.pgcopy.zst", m.chunks().get(2).blob());
+    assertEquals("vector_chunks/" + jobId + "/chunk_000001.tsv.zst", m.chunks().get(1).blob());
     assertTrue(m.chunks().get(2).batchId().length() <= 100);
   }
 

@@ -19,18 +19,20 @@ final class ChunkUploads implements CopyChunker.ChunkSink {
   private final BlobStore store;
   private final String container;
   private final String jobId;
+  private final VectorManifest.ChunkFormat format;
   private final List<VectorManifest.Chunk> done = new ArrayList<>();
 
-  ChunkUploads(BlobStore store, String container, String jobId) {
+  ChunkUploads(BlobStore store, String container, String jobId, VectorManifest.ChunkFormat format) {
     this.store = store;
     this.container = container;
     this.jobId = jobId;
+    this.format = format;
   }
 
   @Override
   public OutputStream open(int index) {
     return store.openUpload(
-        container, VectorManifest.chunkBlobName(jobId, index), ChunkFiles.CONTENT_TYPE);
+        container, VectorManifest.chunkBlobName(jobId, index, format), ChunkFiles.CONTENT_TYPE);
   }
 
   @Override
@@ -38,9 +40,10 @@ final class ChunkUploads implements CopyChunker.ChunkSink {
     VectorManifest.Chunk chunk =
         new VectorManifest.Chunk(
             index,
-            VectorManifest.chunkBlobName(jobId, index),
+            VectorManifest.chunkBlobName(jobId, index, format),
             rows,
-            VectorManifest.batchId(jobId, index));
+            VectorManifest.batchId(jobId, index),
+            format);
     synchronized (done) {
       done.add(chunk);
     }

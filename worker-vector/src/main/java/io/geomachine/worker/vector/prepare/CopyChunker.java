@@ -11,12 +11,11 @@ import java.util.TreeSet;
 
 /**
  * Splits the COPY data of an {@code ogr2ogr -f PGDUMP} dump into zstd-compressed chunk files of at
- * most {@code chunkSize} rows, in one streaming pass. On the way it drops rows whose geometry is
- * NULL or empty, rewrites GDAL's escapes into the canonical ones (a backslash before a literal tab,
- * newline or carriage return becomes {@code \t}, {@code \n}, {@code \r}, so a line is a row),
- * writes dates ISO-style ({@code 2024/01/31} becomes {@code 2024-01-31}), and notes every geometry
- * type and dimension it sees (from the EWKB header: PostGIS flags, or ISO codes such as 3004 for
- * MULTIPOINT ZM, which GDAL writes when M is kept).
+ * most {@code chunkSize} rows, in one streaming pass, each row written by the job's {@link
+ * RowEncoding} (COPY BINARY tuples, or canonical COPY text). On the way it drops rows whose
+ * geometry is NULL or empty, and notes every geometry type and dimension it sees (from the EWKB
+ * header: PostGIS flags, or ISO codes such as 3004 for MULTIPOINT ZM, which GDAL writes when M is
+ * kept).
  */
 public final class CopyChunker {
   /**
@@ -47,24 +46,12 @@ public final class CopyChunker {
       boolean anyZ,
       boolean anyM) {}
 
-  private final int columns;
-  private final boolean[] dateLike;
-  private final boolean anyDateLike;
+  private final RowEncoding encoding;
   private final int chunkSize;
   private final ChunkSink sink;
 
-  /**
-   * @param dateLike per COPY column (index 0 is the geometry): whether its values are dates or
-   *     timestamps
-   */
-  public CopyChunker(boolean[] dateLike, int chunkSize, ChunkSink sink) {
-    this.columns = dateLike.length;
-    this.dateLike = dateLike.clone();
-    boolean any = false;
-    for (boolean d : dateLike) {
-      any |= d;
-    }
-    this.anyDateLike = any;
+  public CopyChunker(RowEncoding encoding, int chunkSize, ChunkSink sink) {
+    this.encoding = encoding.forOneChunker();
     this.chunkSize = chunkSize;
     this.sink = sink;
   }
@@ -91,9 +78,14 @@ public final class CopyChunker {
       if (!inData) {
         if (rec.startsWith("COPY ")) {
           int found = countColumns(rec.text());
-          if (found != columns) {
+          if (found != encoding.columns()) {
             throw new IllegalStateException(
-                "ogr2ogr wrote " + found + " columns, expected " + columns + ": " + rec.text());
+                "ogr2ogr wrote "
+                    + found
+                    + " columns, expected "
+                    + encoding.columns()
+                    + ": "
+                    + rec.text());
           }
           inData = true;
         }
@@ -115,10 +107,12 @@ public final class CopyChunker {
       if (out == null) {
         // compressed and stored as it is written, so the last chunk is stored when ogr2ogr ends
         out = new Output(ChunkFiles.compress(sink.open(chunk)));
+        encoding.begin(out);
       }
-      writeCanonical(rec, out);
+      encoding.write(rec, out);
       rows++;
       if (++inChunk == chunkSize) {
+        encoding.end(out);
         out.close();
         out = null;
         sink.finished(chunk++, inChunk);
@@ -126,6 +120,7 @@ public final class CopyChunker {
       }
     }
     if (out != null) {
+      encoding.end(out);
       out.close();
       sink.finished(chunk++, inChunk);
     }
@@ -160,32 +155,6 @@ public final class CopyChunker {
       v = (v << 8) | (Character.digit(hex[pos], 16) << 4) | Character.digit(hex[pos + 1], 16);
     }
     return v;
-  }
-
-  private void writeCanonical(Record rec, Output out) throws IOException {
-    byte[] b = rec.bytes;
-    if (!anyDateLike && !rec.hasBackslash) {
-      out.write(b, 0, rec.length); // nothing to rewrite: the row as GDAL wrote it
-      out.write('\n');
-      return;
-    }
-    int field = 0;
-    for (int i = 0; i < rec.length; i++) {
-      byte c = b[i];
-      if (c == '\\' && i + 1 < rec.length) {
-        byte next = b[++i];
-        out.write('\\');
-        out.write(next == '\t' ? 't' : next == '\n' ? 'n' : next == '\r' ? 'r' : next);
-      } else if (c == '\t') {
-        field++;
-        out.write(c);
-      } else if (c == '/' && field < columns && dateLike[field]) {
-        out.write('-');
-      } else {
-        out.write(c);
-      }
-    }
-    out.write('\n');
   }
 
   /** Columns in {@code COPY "s"."t" ("a", "b") FROM STDIN;}. */

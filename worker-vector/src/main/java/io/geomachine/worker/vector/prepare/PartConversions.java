@@ -41,20 +41,20 @@ final class PartConversions {
    */
   record Settings(
       Normalisation normalisation,
-      boolean[] dateLike,
+      RowEncoding encoding,
       int chunkSize,
       ChunkUploads uploads,
       Duration timeout,
       Converter converter) {
     Settings(
         Normalisation normalisation,
-        boolean[] dateLike,
+        RowEncoding encoding,
         int chunkSize,
         ChunkUploads uploads,
         Duration timeout) {
       this(
           normalisation,
-          dateLike,
+          encoding,
           chunkSize,
           uploads,
           timeout,
@@ -138,7 +138,7 @@ final class PartConversions {
         OgrPipe.run(
             () -> settings.converter().convert(part, pipe),
             pipe,
-            in -> new CopyChunker(settings.dateLike(), settings.chunkSize(), sink).split(in));
+            in -> new CopyChunker(settings.encoding(), settings.chunkSize(), sink).split(in));
     return new PartResult(part, outcome.process(), outcome.value());
   }
 

@@ -43,6 +43,7 @@ public final class VectorPrepareHandler implements TaskHandler {
   private final Path workRoot;
   private final int parallelism;
   private final long splitMinBytes;
+  private final boolean binaryChunks;
   private final JobArtifactRepository artifacts = new JobArtifactRepository();
 
   public VectorPrepareHandler(Pool pool, BlobStore store, String tempContainer, Path workRoot) {
@@ -52,13 +53,15 @@ public final class VectorPrepareHandler implements TaskHandler {
         tempContainer,
         workRoot,
         Runtime.getRuntime().availableProcessors(),
-        DEFAULT_SPLIT_MIN_BYTES);
+        DEFAULT_SPLIT_MIN_BYTES,
+        true);
   }
 
   /**
    * @param parallelism how many ogr2ogr processes convert a splittable source (CSV, GeoJSONSeq) at
    *     once; 1 never splits
    * @param splitMinBytes smaller sources are converted in one pass
+   * @param binaryChunks chunks in COPY BINARY when every column type allows it, else COPY text
    */
   public VectorPrepareHandler(
       Pool pool,
@@ -66,13 +69,15 @@ public final class VectorPrepareHandler implements TaskHandler {
       String tempContainer,
       Path workRoot,
       int parallelism,
-      long splitMinBytes) {
+      long splitMinBytes,
+      boolean binaryChunks) {
     this.pool = pool;
     this.store = store;
     this.tempContainer = tempContainer;
     this.workRoot = workRoot;
     this.parallelism = parallelism;
     this.splitMinBytes = splitMinBytes;
+    this.binaryChunks = binaryChunks;
   }
 
   @Override
@@ -154,14 +159,11 @@ public final class VectorPrepareHandler implements TaskHandler {
           .atMost(DB_TIMEOUT);
       wroteChunks = true;
       store.deletePrefix(tempContainer, prefix); // a previous attempt's chunks
-      boolean[] dateLike = new boolean[columns.size() + 1];
-      for (int i = 0; i < columns.size(); i++) {
-        dateLike[i + 1] = PgTypes.isDateLike(columns.get(i).pgType());
-      }
+      RowEncoding encoding = RowEncoding.forColumns(columns, binaryChunks);
       List<VectorManifest.Chunk> chunks = new ArrayList<>();
       long convertStarted = System.nanoTime();
       Converted converted =
-          convert(source, probed, normalisation, dateLike, chunkSize, jobId, dir, display, chunks);
+          convert(source, probed, normalisation, encoding, chunkSize, jobId, dir, display, chunks);
       long convertedAt = System.nanoTime();
       CopyChunker.Result split = converted.rows();
       if (split.rows() == 0) {
@@ -245,7 +247,7 @@ public final class VectorPrepareHandler implements TaskHandler {
       SourceFiles.LocalSource source,
       SourceProbe.Probed probed,
       Normalisation normalisation,
-      boolean[] dateLike,
+      RowEncoding encoding,
       int chunkSize,
       String jobId,
       Path dir,
@@ -258,19 +260,19 @@ public final class VectorPrepareHandler implements TaskHandler {
             : SourceSplit.plan(source, probed.probe(), parallelism, splitMinBytes, chunkSize, dir);
     PartSessions partSessions = probed.partSessions();
     if (plan != null) {
-      ChunkUploads uploads = new ChunkUploads(store, tempContainer, jobId);
+      ChunkUploads uploads = new ChunkUploads(store, tempContainer, jobId, encoding.format());
       try {
         PartConversions.Settings settings =
             partSessions != null
                 ? new PartConversions.Settings(
                     normalisation,
-                    dateLike,
+                    encoding,
                     chunkSize,
                     uploads,
                     OGR_TIMEOUT,
                     partSessions.converter(normalisation, OGR_TIMEOUT))
                 : new PartConversions.Settings(
-                    normalisation, dateLike, chunkSize, uploads, OGR_TIMEOUT);
+                    normalisation, encoding, chunkSize, uploads, OGR_TIMEOUT);
         List<PartConversions.PartResult> parts = PartConversions.run(plan, settings);
         for (PartConversions.PartResult part : parts) {
           if (!part.process().ok()) {
@@ -286,7 +288,7 @@ public final class VectorPrepareHandler implements TaskHandler {
         store.deletePrefix(tempContainer, VectorManifest.prefix(jobId));
       }
     }
-    ChunkUploads uploads = new ChunkUploads(store, tempContainer, jobId);
+    ChunkUploads uploads = new ChunkUploads(store, tempContainer, jobId, encoding.format());
     // GDAL writes the dump into a pipe; chunks are cut and stored while it works. The session that
     // probed the whole file converts it (opened once; it waited while a split was tried); when the
     // parts were probed instead and their split fell back, an ogr2ogr does.
@@ -297,7 +299,7 @@ public final class VectorPrepareHandler implements TaskHandler {
             ? () -> whole.translate(0, normalisation.translateOrder(pipe), OGR_TIMEOUT)
             : () -> ProcessRunner.run(normalisation.command(pipe), Map.of(), OGR_TIMEOUT, null);
     OgrPipe.Outcome<CopyChunker.Result> outcome =
-        OgrPipe.run(gdal, pipe, in -> new CopyChunker(dateLike, chunkSize, uploads).split(in));
+        OgrPipe.run(gdal, pipe, in -> new CopyChunker(encoding, chunkSize, uploads).split(in));
     if (!outcome.process().ok()) {
       throw ogrFailure(outcome.process(), display);
     }

@@ -1,15 +1,23 @@
 package io.geomachine.worker.vector.prepare;
 
 import io.geomachine.core.job.vector.VectorManifest;
+import io.geomachine.core.process.ProcessRunner;
 import io.geomachine.core.storage.BlobStore;
+import io.geomachine.core.testing.Sql;
+import io.geomachine.core.testing.TestServices;
+import io.vertx.mutiny.sqlclient.Pool;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /** Reads chunk files back: COPY TEXT rows into maps of column name to value (null for \N). */
 final class Chunks {
@@ -57,6 +65,87 @@ final class Chunks {
       return in.readAllBytes();
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * Loads every chunk of {@code m} into {@code table} (geometry then the manifest's columns) with
+   * psql's {@code \\copy}, in the chunk's own format: PostgreSQL's COPY reads the chunks as they
+   * are, nothing of the platform in between.
+   */
+  static void copyInto(PrepareHarness h, String database, String table, VectorManifest m)
+      throws Exception {
+    List<String> columns = new ArrayList<>();
+    columns.add(m.geometryColumn());
+    m.columns().forEach(c -> columns.add(c.name()));
+    String list = String.join(", ", columns);
+    for (VectorManifest.Chunk c : m.chunks()) {
+      Path file = h.files.resolve(table + "_" + c.index() + ".copy");
+      Files.write(file, bytes(h.store, PrepareHarness.TEMP, c.blob()));
+      psqlCopy(database, table, list, file, c.format() == VectorManifest.ChunkFormat.BINARY);
+    }
+  }
+
+  /** psql's {@code \\copy table (columns) FROM file}, binary or text; throws when it fails. */
+  static void psqlCopy(String database, String table, String columns, Path file, boolean binary)
+      throws Exception {
+    ProcessRunner.Result r =
+        ProcessRunner.run(
+            List.of(
+                "psql",
+                "-v",
+                "ON_ERROR_STOP=1",
+                "-h",
+                TestServices.pgHost(),
+                "-p",
+                String.valueOf(TestServices.pgPort()),
+                "-U",
+                TestServices.pgUser(),
+                "-d",
+                database,
+                "-c",
+                "SET TIME ZONE 'UTC'",
+                "-c",
+                "\\copy "
+                    + table
+                    + " ("
+                    + columns
+                    + ") FROM '"
+                    + file
+                    + "'"
+                    + (binary ? " (FORMAT binary)" : "")),
+            Map.of("PGPASSWORD", TestServices.pgPassword()),
+            Duration.ofMinutes(1),
+            null);
+    if (!r.ok()) {
+      throw new AssertionError(file.getFileName() + ": " + r.describeFailure());
+    }
+  }
+
+  /**
+   * Asserts that tables {@code a} and {@code b} hold the same rows, duplicates counted: the
+   * geometry (as EWKB, SRID and dimensions included) and {@code columns}, compared by PostgreSQL.
+   */
+  static void assertSameRows(Pool pool, String a, String b, List<VectorManifest.Column> columns) {
+    String all =
+        "ST_AsEWKB(geom), "
+            + columns.stream().map(VectorManifest.Column::name).collect(Collectors.joining(", "));
+    for (String[] pair : new String[][] {{a, b}, {b, a}}) {
+      long extra =
+          Sql.count(
+              pool,
+              "SELECT count(*) FROM (SELECT "
+                  + all
+                  + " FROM "
+                  + pair[0]
+                  + " EXCEPT ALL SELECT "
+                  + all
+                  + " FROM "
+                  + pair[1]
+                  + ") d");
+      if (extra != 0) {
+        throw new AssertionError(pair[0] + " has " + extra + " rows " + pair[1] + " has not");
+      }
     }
   }
 

@@ -1,19 +1,13 @@
 package io.geomachine.worker.vector.prepare;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.geomachine.core.job.vector.VectorManifest;
-import io.geomachine.core.process.ProcessRunner;
 import io.geomachine.core.testing.Sql;
-import io.geomachine.core.testing.TestServices;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Row;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.List;
-import java.util.Map;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -47,37 +41,7 @@ class ChunksLoadIntoPostgisTest {
     Sql.update(
         h.db.pool(),
         "CREATE TABLE loaded (geom geometry(" + m.geometryType() + ", 4326), " + columns + ")");
-    String list =
-        "geom, "
-            + m.columns().stream()
-                .map(VectorManifest.Column::name)
-                .collect(Collectors.joining(", "));
-    for (VectorManifest.Chunk c : m.chunks()) {
-      Path file = h.files.resolve("chunk" + c.index() + ".tsv");
-      Files.write(file, Chunks.bytes(h.store, PrepareHarness.TEMP, c.blob()));
-      ProcessRunner.Result r =
-          ProcessRunner.run(
-              List.of(
-                  "psql",
-                  "-v",
-                  "ON_ERROR_STOP=1",
-                  "-h",
-                  TestServices.pgHost(),
-                  "-p",
-                  String.valueOf(TestServices.pgPort()),
-                  "-U",
-                  TestServices.pgUser(),
-                  "-d",
-                  "geomachine_test_vector_prepare_copy",
-                  "-c",
-                  "SET TIME ZONE 'UTC'",
-                  "-c",
-                  "\\copy loaded (" + list + ") FROM '" + file + "'"),
-              Map.of("PGPASSWORD", TestServices.pgPassword()),
-              Duration.ofMinutes(1),
-              null);
-      assertTrue(r.ok(), r.describeFailure());
-    }
+    Chunks.copyInto(h, "geomachine_test_vector_prepare_copy", "loaded", m);
     assertEquals(VectorFiles.FEATURES, Sql.count(h.db.pool(), "SELECT count(*) FROM loaded"));
     for (int i : new int[] {0, 3, 4, 31}) {
       Row row =

@@ -28,7 +28,7 @@ class CopyChunkerTest {
       throws Exception {
     CopyChunker chunker =
         new CopyChunker(
-            dateLike,
+            new TextRows(dateLike),
             chunkSize,
             new CopyChunker.ChunkSink() {
               private final java.io.ByteArrayOutputStream open =

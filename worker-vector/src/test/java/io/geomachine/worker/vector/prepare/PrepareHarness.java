@@ -20,7 +20,9 @@ import java.util.stream.Stream;
 
 /**
  * Runs the prepare handler as a worker would, against real PostgreSQL (artifact records, table
- * checks) and Azurite (source and temp containers).
+ * checks) and Azurite (source and temp containers). Its handlers write text chunks, which {@link
+ * Chunks} reads back value by value; {@code BinaryChunksTest} shows that binary chunks load into
+ * PostgreSQL as the same rows.
  */
 final class PrepareHarness implements AutoCloseable {
   static final String BRONZE = "test-vector-bronze";
@@ -38,7 +40,7 @@ final class PrepareHarness implements AutoCloseable {
     store.ensureContainer(BRONZE);
     work = Files.createTempDirectory("vector-prepare-work");
     files = Files.createTempDirectory("vector-prepare-files");
-    handler = new VectorPrepareHandler(db.pool(), store, TEMP, work, 1, Long.MAX_VALUE);
+    handler = new VectorPrepareHandler(db.pool(), store, TEMP, work, 1, Long.MAX_VALUE, false);
   }
 
   /** Uploads a local file to the bronze container under this run's prefix; its blob name. */
@@ -75,9 +77,17 @@ final class PrepareHarness implements AutoCloseable {
     return VectorManifest.fromJson(run(handler, params, jobId).getJsonObject("manifest"));
   }
 
-  /** A prepare handler that splits sources of any size into up to {@code parallelism} parts. */
+  /**
+   * A prepare handler that splits sources of any size into up to {@code parallelism} parts, writing
+   * text chunks.
+   */
   VectorPrepareHandler splitting(int parallelism) {
-    return new VectorPrepareHandler(db.pool(), store, TEMP, work, parallelism, 0);
+    return splitting(parallelism, false);
+  }
+
+  /** The same, writing binary chunks where the column types allow. */
+  VectorPrepareHandler splitting(int parallelism, boolean binaryChunks) {
+    return new VectorPrepareHandler(db.pool(), store, TEMP, work, parallelism, 0, binaryChunks);
   }
 
   /** Runs {@code with} as a new job; its whole task result (manifest checked as stored). */

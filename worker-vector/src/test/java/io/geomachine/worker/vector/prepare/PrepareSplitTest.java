@@ -117,7 +117,7 @@ class PrepareSplitTest {
       VectorManifest.Chunk ca = a.chunks().get(i);
       VectorManifest.Chunk cb = b.chunks().get(i);
       assertEquals(i, cb.index());
-      assertEquals(VectorManifest.chunkBlobName(b.jobId(), i), cb.blob());
+      assertEquals(VectorManifest.chunkBlobName(b.jobId(), i, cb.format()), cb.blob());
       assertEquals(b.jobId() + ":" + i, cb.batchId());
       assertEquals(ca.rows(), cb.rows());
       assertArrayEquals(

@@ -64,7 +64,7 @@ class VectorPrepareFormatsTest {
     assertEquals(
         List.of(20L, 20L, 10L), m.chunks().stream().map(VectorManifest.Chunk::rows).toList());
     for (VectorManifest.Chunk c : m.chunks()) {
-      assertEquals(VectorManifest.chunkBlobName(m.jobId(), c.index()), c.blob());
+      assertEquals(VectorManifest.chunkBlobName(m.jobId(), c.index(), c.format()), c.blob());
       assertEquals(m.jobId() + ":" + c.index(), c.batchId());
     }
     assertEquals("GeoJSON", m.sourceFormat());
@@ -130,7 +130,10 @@ class VectorPrepareFormatsTest {
     VectorManifest first = h.prepare(h.params(blob, new JsonObject().put("chunk_size", 10)));
     // a stray file under the prefix (a crashed attempt's chunk) must not survive a re-run
     h.store.uploadBytes(
-        PrepareHarness.TEMP, VectorManifest.chunkBlobName(first.jobId(), 99), new byte[] {1}, null);
+        PrepareHarness.TEMP,
+        VectorManifest.chunkBlobName(first.jobId(), 99, VectorManifest.ChunkFormat.TEXT),
+        new byte[] {1},
+        null);
     VectorManifest again =
         h.prepare(h.params(blob, new JsonObject().put("chunk_size", 10)), first.jobId());
     assertEquals(first, again);
