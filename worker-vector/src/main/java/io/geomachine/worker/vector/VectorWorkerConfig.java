@@ -78,8 +78,9 @@ public interface VectorWorkerConfig {
 
     /**
      * Whether prepare writes chunks in PostgreSQL's COPY BINARY format when every column type
-     * allows it (text, boolean, integers, floats, dates; otherwise COPY text): half the bytes for a
-     * geometry and no text parsing in PostgreSQL. {@code false} writes text always.
+     * allows it (text, boolean, integers, floats, dates, timestamps, times; otherwise COPY text):
+     * half the bytes for a geometry and no text parsing in PostgreSQL. {@code false} writes text
+     * always.
      */
     @WithDefault("true")
     boolean binaryChunks();

@@ -120,7 +120,7 @@ public record VectorManifest(
      * for their {@link Column#pgType}: booleans {@code 1}/{@code 0} (or {@code t}/{@code f}), dates
      * {@code YYYY-MM-DD}, timestamps {@code YYYY-MM-DD HH:MM:SS[.fff][+HH]} (an offset when the
      * source had one), arrays {@code {a,b}}. Used when a column has a type the binary encoder does
-     * not write (timestamps, times, bytea, arrays).
+     * not write (bytea, arrays).
      */
     TEXT("text", "tsv"),
     /**
@@ -128,8 +128,10 @@ public record VectorManifest(
      * a 32-bit length, -1 for NULL, and its value in the type's binary send format, big-endian),
      * the 16-bit trailer -1. The geometry as EWKB bytes; columns are {@code boolean}, {@code
      * smallint}, {@code integer}, {@code bigint}, {@code real}, {@code double precision}, {@code
-     * date} (days since 2000-01-01) or {@code text} (UTF-8 bytes). Half the bytes of the text
-     * format for a geometry, and PostgreSQL parses no text (docs/benchmarks-vector.md section 11).
+     * date} (days since 2000-01-01), {@code timestamp with time zone} (microseconds since
+     * 2000-01-01 00:00 UTC), {@code time} (microseconds since midnight) or {@code text} (UTF-8
+     * bytes). Half the bytes of the text format for a geometry, and PostgreSQL parses no text
+     * (docs/benchmarks-vector.md section 11).
      */
     BINARY("binary", "pgcopy");
 

@@ -5,11 +5,8 @@ import io.geomachine.core.job.vector.VectorManifest.ChunkFormat;
 import io.geomachine.core.task.TaskFailure;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.time.DateTimeException;
-import java.time.LocalDate;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * Rows as PostgreSQL COPY BINARY tuples, turned from GDAL's COPY text as it streams by. Each value
@@ -30,7 +27,9 @@ final class BinaryRows implements RowEncoding {
     INT8,
     FLOAT4,
     FLOAT8,
-    DATE;
+    DATE,
+    TIMESTAMPTZ,
+    TIME;
 
     /** The kind for a {@link VectorManifest.Column#pgType}, or null when written as text only. */
     static Kind of(String pgType) {
@@ -43,6 +42,8 @@ final class BinaryRows implements RowEncoding {
         case "real" -> FLOAT4;
         case "double precision" -> FLOAT8;
         case "date" -> DATE;
+        case "timestamp with time zone" -> TIMESTAMPTZ;
+        case "time" -> TIME;
         default -> null;
       };
     }
@@ -52,9 +53,6 @@ final class BinaryRows implements RowEncoding {
   private static final byte[] HEADER = {
     'P', 'G', 'C', 'O', 'P', 'Y', '\n', (byte) 0xff, '\r', '\n', 0, 0, 0, 0, 0, 0, 0, 0, 0
   };
-
-  /** PostgreSQL counts dates from 2000-01-01. */
-  private static final long POSTGRES_EPOCH_DAY = LocalDate.of(2000, 1, 1).toEpochDay();
 
   /** A hex digit's value, -1 for any other byte. */
   private static final byte[] HEX = new byte[256];
@@ -150,36 +148,52 @@ final class BinaryRows implements RowEncoding {
       putInt(-1); // NULL
       return;
     }
-    switch (kinds[f]) {
+    try {
+      value(kinds[f], b, s, e);
+    } catch (PgTextValues.Refused refused) {
+      throw invalid(f, b, s, e, refused.getMessage());
+    }
+  }
+
+  private void value(Kind kind, byte[] b, int s, int e) throws PgTextValues.Refused {
+    switch (kind) {
       case GEOMETRY -> hexBytes(b, s, e);
       case TEXT -> unescaped(b, s, e);
       case BOOLEAN -> {
         putInt(1);
-        put(bool(f, b, s, e) ? 1 : 0);
+        put(PgTextValues.bool(b, s, e) ? 1 : 0);
       }
       case INT2 -> {
         putInt(2);
-        putShort((int) integer(f, b, s, e, Short.MIN_VALUE, Short.MAX_VALUE));
+        putShort((int) PgTextValues.integer(b, s, e, Short.MIN_VALUE, Short.MAX_VALUE));
       }
       case INT4 -> {
         putInt(4);
-        putInt((int) integer(f, b, s, e, Integer.MIN_VALUE, Integer.MAX_VALUE));
+        putInt((int) PgTextValues.integer(b, s, e, Integer.MIN_VALUE, Integer.MAX_VALUE));
       }
       case INT8 -> {
         putInt(8);
-        putLong(integer(f, b, s, e, Long.MIN_VALUE, Long.MAX_VALUE));
+        putLong(PgTextValues.integer(b, s, e, Long.MIN_VALUE, Long.MAX_VALUE));
       }
       case FLOAT4 -> {
         putInt(4);
-        putInt(Float.floatToIntBits((float) floating(f, b, s, e, true)));
+        putInt(Float.floatToIntBits((float) PgTextValues.floating(b, s, e, true)));
       }
       case FLOAT8 -> {
         putInt(8);
-        putLong(Double.doubleToLongBits(floating(f, b, s, e, false)));
+        putLong(Double.doubleToLongBits(PgTextValues.floating(b, s, e, false)));
       }
       case DATE -> {
         putInt(4);
-        putInt(date(f, b, s, e));
+        putInt(PgTextValues.date(b, s, e));
+      }
+      case TIMESTAMPTZ -> {
+        putInt(8);
+        putLong(PgTextValues.timestamp(b, s, e));
+      }
+      case TIME -> {
+        putInt(8);
+        putLong(PgTextValues.time(b, s, e));
       }
     }
   }
@@ -246,129 +260,6 @@ final class BinaryRows implements RowEncoding {
     n = end;
   }
 
-  /** PostgreSQL's boolean words (GDAL writes 1 and 0), case-insensitive, unique prefixes too. */
-  private boolean bool(int f, byte[] b, int s, int e) throws TaskFailure {
-    String v = ascii(b, s, e).trim().toLowerCase(Locale.ROOT);
-    if (v.equals("1") || prefixOf(v, "true", 1) || prefixOf(v, "yes", 1) || v.equals("on")) {
-      return true;
-    }
-    if (v.equals("0") || prefixOf(v, "false", 1) || prefixOf(v, "no", 1) || prefixOf(v, "off", 2)) {
-      return false;
-    }
-    throw invalid(f, b, s, e, "is not a boolean");
-  }
-
-  private static boolean prefixOf(String v, String word, int atLeast) {
-    return v.length() >= atLeast && word.startsWith(v);
-  }
-
-  /** A decimal integer within [min, max]. */
-  private long integer(int f, byte[] b, int s, int e, long min, long max) throws TaskFailure {
-    int i = s;
-    boolean negative = i < e && b[i] == '-';
-    if (i < e && (b[i] == '-' || b[i] == '+')) {
-      i++;
-    }
-    if (i == e) {
-      throw invalid(f, b, s, e, "is not an integer");
-    }
-    long v = 0; // accumulated negative, so Long.MIN_VALUE fits
-    for (; i < e; i++) {
-      int d = b[i] - '0';
-      if (d < 0 || d > 9) {
-        throw invalid(f, b, s, e, "is not an integer");
-      }
-      if (v < (Long.MIN_VALUE + d) / 10) {
-        throw invalid(f, b, s, e, "is out of range");
-      }
-      v = v * 10 - d;
-    }
-    if (!negative) {
-      if (v == Long.MIN_VALUE) {
-        throw invalid(f, b, s, e, "is out of range");
-      }
-      v = -v;
-    }
-    if (v < min || v > max) {
-      throw invalid(f, b, s, e, "is out of range");
-    }
-    return v;
-  }
-
-  /**
-   * A float as PostgreSQL reads it: NaN and infinities by name (any case, {@code inf} too), a
-   * finite value that overflows or underflows to zero is out of range, subnormals are kept.
-   */
-  private double floating(int f, byte[] b, int s, int e, boolean single) throws TaskFailure {
-    String text = ascii(b, s, e).trim();
-    switch (text.toLowerCase(Locale.ROOT)) {
-      case "nan", "+nan", "-nan" -> {
-        return Double.NaN;
-      }
-      case "inf", "+inf", "infinity", "+infinity" -> {
-        return Double.POSITIVE_INFINITY;
-      }
-      case "-inf", "-infinity" -> {
-        return Double.NEGATIVE_INFINITY;
-      }
-      default -> {
-        // no further check
-      }
-    }
-    char last = text.isEmpty() ? ' ' : text.charAt(text.length() - 1);
-    if (!(Character.isDigit(last) || last == '.')) {
-      throw invalid(f, b, s, e, "is not a number"); // Java would take "1d", "1f"; C does not
-    }
-    double v;
-    try {
-      v = single ? Float.parseFloat(text) : Double.parseDouble(text);
-    } catch (NumberFormatException nfe) {
-      throw invalid(f, b, s, e, "is not a number");
-    }
-    if (Double.isInfinite(v) || (v == 0 && nonZeroDigit(text))) {
-      throw invalid(f, b, s, e, "is out of range");
-    }
-    return v;
-  }
-
-  private static boolean nonZeroDigit(String number) {
-    for (int i = 0; i < number.length(); i++) {
-      char c = number.charAt(i);
-      if (c == 'e' || c == 'E') {
-        return false;
-      }
-      if (c >= '1' && c <= '9') {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  /** {@code YYYY/MM/DD} (GDAL) or {@code YYYY-MM-DD}, as days since 2000-01-01. */
-  private int date(int f, byte[] b, int s, int e) throws TaskFailure {
-    int[] part = new int[3];
-    int i = s;
-    for (int p = 0; p < 3; p++) {
-      int from = i;
-      while (i < e && b[i] >= '0' && b[i] <= '9' && i - from < 9) {
-        part[p] = part[p] * 10 + b[i++] - '0';
-      }
-      boolean separated = p < 2 ? i < e && (b[i] == '/' || b[i] == '-') : i == e;
-      if (i == from || !separated) {
-        throw invalid(f, b, s, e, "is not a date");
-      }
-      i++;
-    }
-    try {
-      if (part[0] < 1) {
-        throw new DateTimeException("year 0");
-      }
-      return (int) (LocalDate.of(part[0], part[1], part[2]).toEpochDay() - POSTGRES_EPOCH_DAY);
-    } catch (DateTimeException dte) {
-      throw invalid(f, b, s, e, "is out of range");
-    }
-  }
-
   private TaskFailure invalid(int f, byte[] b, int s, int e, String why) {
     VectorManifest.Column c = columns[f];
     return TaskFailure.permanent(
@@ -381,10 +272,6 @@ final class BinaryRows implements RowEncoding {
             + new String(b, s, Math.min(e - s, 100), StandardCharsets.UTF_8)
             + "\" "
             + why);
-  }
-
-  private static String ascii(byte[] b, int s, int e) {
-    return new String(b, s, e - s, StandardCharsets.ISO_8859_1);
   }
 
   private void ensure(int more) {

@@ -34,7 +34,7 @@ interface RowEncoding {
 
   /**
    * Binary when {@code binary} is allowed and the binary encoder writes every column's type; text
-   * otherwise (timestamps, times, bytea and arrays are written as text).
+   * otherwise (bytea and arrays are written as text).
    */
   static RowEncoding forColumns(List<VectorManifest.Column> columns, boolean binary) {
     if (binary && columns.stream().allMatch(c -> BinaryRows.Kind.of(c.pgType()) != null)) {

@@ -8,6 +8,7 @@ import io.geomachine.core.testing.Sql;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.function.IntFunction;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -149,13 +150,70 @@ class BinaryChunksTest {
         subnormals, Sql.count(h.db.pool(), "SELECT count(*) FROM typed_binary WHERE r = 4.9e-324"));
   }
 
+  /** {@code count} points as a GeoJSON FeatureCollection, {@code properties(i)} each. */
+  private static Path collection(String name, int count, IntFunction<String> properties)
+      throws Exception {
+    StringBuilder b = new StringBuilder("{\"type\":\"FeatureCollection\",\"features\":[");
+    for (int i = 0; i < count; i++) {
+      b.append(i > 0 ? "," : "")
+          .append("{\"type\":\"Feature\",\"properties\":{")
+          .append(properties.apply(i))
+          .append("},\"geometry\":{\"type\":\"Point\",\"coordinates\":[")
+          .append(-100 + i * 0.01)
+          .append(",")
+          .append(40 + i * 0.01)
+          .append("]}}");
+    }
+    return Files.writeString(h.files.resolve(name), b.append("]}").toString());
+  }
+
   @Test
-  void aSourceWithTimestampsKeepsTextChunks() throws Exception {
-    Path src = Files.writeString(h.files.resolve("ref.geojson"), VectorFiles.referenceGeoJson(0));
+  void timestampsAndTimesAsGdalWritesThemLoadAlike() throws Exception {
+    String[] zones = {"Z", "+05:30", "-03:30", "", "+01:00"};
+    Path src =
+        collection(
+            "times.geojson",
+            1200,
+            i ->
+                "\"n\":"
+                    + i
+                    + ",\"stamp\":\"%04d-%02d-%02dT%02d:%02d:%02d%s%s\",\"clock\":\"%02d:%02d:%02d\",\"day\":\"%04d-01-%02d\""
+                        .formatted(
+                            1900 + i % 200,
+                            i % 12 + 1,
+                            i % 28 + 1,
+                            i % 24,
+                            i % 60,
+                            (i * 7) % 60,
+                            i % 3 == 0 ? ".%03d".formatted(i % 1000) : "",
+                            zones[i % zones.length],
+                            (i * 5) % 24,
+                            i % 60,
+                            (i * 11) % 60,
+                            1990 + i % 40,
+                            i % 28 + 1));
+    VectorManifest m = sameRowsBothWays(h.upload(src), "times", 1200);
+    assertEquals(
+        "integer timestamp with time zone time date",
+        m.columns().stream().map(VectorManifest.Column::pgType).collect(Collectors.joining(" ")));
+    // feature 1: 1901-02-02T01:01:07+05:30
+    assertEquals(
+        "1901-02-01 19:31:07",
+        Sql.row(
+                h.db.pool(),
+                "SELECT to_char(stamp AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS') AS t"
+                    + " FROM times_binary WHERE n = 1")
+            .getString("t"));
+  }
+
+  @Test
+  void aSourceWithListsKeepsTextChunks() throws Exception {
+    Path src = collection("lists.geojson", 30, i -> "\"tags\":[\"a%d\",\"b\"]".formatted(i));
     JsonObject params = h.params(h.upload(src), new JsonObject().put("chunk_size", 15));
     VectorManifest m =
         VectorManifest.fromJson(h.run(h.splitting(2, true), params).getJsonObject("manifest"));
-    assertTrue(m.columns().stream().anyMatch(c -> c.pgType().startsWith("timestamp")));
+    assertEquals("text[]", m.columns().get(0).pgType());
+    assertEquals(2, m.chunks().size());
     m.chunks().forEach(c -> assertEquals(VectorManifest.ChunkFormat.TEXT, c.format()));
   }
 }

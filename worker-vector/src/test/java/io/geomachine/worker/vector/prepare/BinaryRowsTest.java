@@ -42,7 +42,9 @@ class BinaryRowsTest {
           new VectorManifest.Column("big", "big", "bigint"),
           new VectorManifest.Column("f32", "f32", "real"),
           new VectorManifest.Column("f64", "f64", "double precision"),
-          new VectorManifest.Column("day", "day", "date"));
+          new VectorManifest.Column("day", "day", "date"),
+          new VectorManifest.Column("stamp", "stamp", "timestamp with time zone"),
+          new VectorManifest.Column("clock", "clock", "time"));
 
   private static final String POINT =
       "0104000020E6100000010000000101000000000000000000F03F0000000000000040";
@@ -158,7 +160,9 @@ class BinaryRowsTest {
             "-9223372036854775808",
             "3.4028235e+38",
             "1.7976931348623157e+308",
-            "2024/01/31"));
+            "2024/01/31",
+            "2024/02/03 04:05:06",
+            "04:05:06"));
     rows.add(
         row(
             POINT,
@@ -169,9 +173,23 @@ class BinaryRowsTest {
             "9223372036854775807",
             "1.1754944e-38",
             "4.9e-324",
-            "0001/01/01"));
-    rows.add(row(POINT, "\\N", "\\N", "\\N", "\\N", "\\N", "\\N", "\\N", "\\N"));
-    rows.add(row(POINT, "", "t", "+0", "-0", "0", "-0.0", "-0.0", "9999/12/31"));
+            "0001/01/01",
+            "2024/02/03 04:05:06.789+00",
+            "23:59:59.999"));
+    rows.add(row(POINT, "\\N", "\\N", "\\N", "\\N", "\\N", "\\N", "\\N", "\\N", "\\N", "\\N"));
+    rows.add(
+        row(
+            POINT,
+            "",
+            "t",
+            "+0",
+            "-0",
+            "0",
+            "-0.0",
+            "-0.0",
+            "9999/12/31",
+            "2024/02/03 04:05:06+0530",
+            "24:00:00"));
     rows.add(
         row(
             POINT,
@@ -182,7 +200,9 @@ class BinaryRowsTest {
             "10000000000",
             "NaN",
             "nan",
-            "2024/02/29"));
+            "2024/02/29",
+            "1999/12/31 23:59:60",
+            "00:00:00"));
     rows.add(
         row(
             POINT,
@@ -193,14 +213,76 @@ class BinaryRowsTest {
             "-10000000000",
             "Infinity",
             "-inf",
-            "2000-01-01"));
-    rows.add(row(POLYGON_ZM, "\\\\", "yes", "1", "1", "1", "-Infinity", "+inf", "1999/12/31"));
-    rows.add(row(POINT, "\\\\\\\\", "no", "2", "2", "2", "1e-40", "0.1", "1970/01/01"));
+            "2000-01-01",
+            "0001/01/01 00:00:00-0330",
+            "12:30"));
     rows.add(
-        row(POINT, "x", "on", "3", "3", "3", "0.30000001", "0.30000000000000004", "2000/02/29"));
-    rows.add(row(POINT, "y", "off", "4", "4", "4", "1E+3", "-1.5E-3", "1900/03/01"));
-    rows.add(row(POINT, "z", "y", "5", "5", "5", ".5", "5.", "2400/12/31"));
-    rows.add(row(POINT, "w", "n", "6", "6", "6", "123456789", "1e308", "0100/01/01"));
+        row(
+            POLYGON_ZM,
+            "\\\\",
+            "yes",
+            "1",
+            "1",
+            "1",
+            "-Infinity",
+            "+inf",
+            "1999/12/31",
+            "9999/12/31 23:59:59.5+15",
+            "12:00:00.123456"));
+    rows.add(
+        row(
+            POINT,
+            "\\\\\\\\",
+            "no",
+            "2",
+            "2",
+            "2",
+            "1e-40",
+            "0.1",
+            "1970/01/01",
+            "2024/01/01 24:00:00",
+            "01:02:03.5"));
+    rows.add(
+        row(
+            POINT,
+            "x",
+            "on",
+            "3",
+            "3",
+            "3",
+            "0.30000001",
+            "0.30000000000000004",
+            "2000/02/29",
+            "2000/01/01 00:00:00Z",
+            "23:59:60"));
+    rows.add(
+        row(
+            POINT,
+            "y",
+            "off",
+            "4",
+            "4",
+            "4",
+            "1E+3",
+            "-1.5E-3",
+            "1900/03/01",
+            "2024/06/30 12:00:00-02:30",
+            "13:14:15.1"));
+    rows.add(
+        row(POINT, "z", "y", "5", "5", "5", ".5", "5.", "2400/12/31", "1970/01/01", "09:08:07"));
+    rows.add(
+        row(
+            POINT,
+            "w",
+            "n",
+            "6",
+            "6",
+            "6",
+            "123456789",
+            "1e308",
+            "0100/01/01",
+            "2024/02/29T10:11:12.001",
+            "10:11:12.001"));
     String dump = dump(rows);
 
     List<byte[]> textChunks = cut(text(), dump, 5);
@@ -215,6 +297,13 @@ class BinaryRowsTest {
     assertEquals(rows.size(), Sql.count(db.pool(), "SELECT count(*) FROM from_binary"));
     Chunks.assertSameRows(db.pool(), "from_text", "from_binary", COLUMNS);
     // and the values are the ones meant, not the same mistake twice
+    assertEquals(
+        "2024-02-02 22:35:06",
+        Sql.row(
+                db.pool(),
+                "SELECT to_char(stamp AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS') AS t"
+                    + " FROM from_binary WHERE count = 0 AND small = 0")
+            .getString("t"));
     assertEquals(
         "octal A01 hex AJ2 \t\n\b\f\u000b\r letters",
         Sql.row(db.pool(), "SELECT s FROM from_binary WHERE count = 42").getString("s"));
@@ -252,9 +341,16 @@ class BinaryRowsTest {
       {"8", "2024/13/01", "is out of range"},
       {"8", "0000/01/01", "is out of range"},
       {"8", "2024-01-01x", "is not a date"},
+      {"9", "2024/02/03 25:00:00", "is out of range"},
+      {"9", "2024/02/03 04:05:06+16", "is out of range"},
+      {"9", "2024/02/30 04:05:06", "is out of range"},
+      {"9", "2024/02/03x", "is not a timestamp"},
+      {"10", "12:60:00", "is out of range"},
+      {"10", "24:00:01", "is out of range"},
+      {"10", "noon", "is not a time"},
     };
     for (int k = 0; k < bad.length; k++) {
-      String[] values = {"s", ok, ok, ok, ok, ok, ok, "2024/01/01"};
+      String[] values = {"s", ok, ok, ok, ok, ok, ok, "2024/01/01", "2024/01/01 00:00", "00:00"};
       int column = Integer.parseInt(bad[k][0]);
       values[column - 1] = bad[k][1];
       String dump = dump(List.of(row(POINT, values)));
@@ -275,7 +371,7 @@ class BinaryRowsTest {
   @Test
   void typesWithoutABinaryEncodingKeepTheJobInText() {
     for (String type :
-        List.of("timestamp with time zone", "time", "bytea", "integer[]", "text[]", "numeric")) {
+        List.of("bytea", "integer[]", "text[]", "timestamp with time zone[]", "numeric")) {
       List<VectorManifest.Column> columns = new ArrayList<>(COLUMNS);
       columns.add(new VectorManifest.Column("other", "other", type));
       assertEquals(
