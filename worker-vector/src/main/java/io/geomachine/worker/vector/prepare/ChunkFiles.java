@@ -33,8 +33,8 @@ public final class ChunkFiles {
   }
 
   /**
-   * The chunk's COPY text, decompressed when it is zstd- or gzip-compressed; closing closes {@code
-   * raw}.
+   * The chunk's COPY data (binary or text), decompressed when it is zstd- or gzip-compressed;
+   * closing closes {@code raw}.
    */
   public static InputStream open(InputStream raw) throws IOException {
     BufferedInputStream in = new BufferedInputStream(raw, BUFFER);

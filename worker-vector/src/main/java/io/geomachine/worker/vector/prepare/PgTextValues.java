@@ -130,9 +130,7 @@ final class PgTextValues {
   static int date(byte[] b, int s, int e) throws Refused {
     Cursor c = new Cursor(b, s, e);
     int days = c.date();
-    if (c.at != e) {
-      throw new Refused("is not a date");
-    }
+    c.finish("date");
     return days;
   }
 
@@ -154,9 +152,7 @@ final class PgTextValues {
     if (c.at < e) {
       micros -= c.offsetSeconds() * MICROS_PER_SECOND;
     }
-    if (c.at != e) {
-      throw new Refused("is not a timestamp");
-    }
+    c.finish("timestamp");
     return micros;
   }
 
@@ -164,9 +160,7 @@ final class PgTextValues {
   static long time(byte[] b, int s, int e) throws Refused {
     Cursor c = new Cursor(b, s, e);
     long micros = c.time();
-    if (c.at != e) {
-      throw new Refused("is not a time");
-    }
+    c.finish("time");
     return micros;
   }
 
@@ -193,6 +187,13 @@ final class PgTextValues {
         throw new Refused("is not a " + what);
       }
       return v;
+    }
+
+    /** Refuses the value unless it has been read to its end. */
+    void finish(String what) throws Refused {
+      if (at != end) {
+        throw new Refused("is not a " + what);
+      }
     }
 
     boolean next(char c) {
