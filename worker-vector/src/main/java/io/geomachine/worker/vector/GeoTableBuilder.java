@@ -79,7 +79,13 @@ final class GeoTableBuilder {
     StringBuilder ddl = new StringBuilder("CREATE TABLE ").append(staging()).append(" (");
     // The primary key's index is built at publish with the others (one sort instead of an index
     // insert per loaded row, which makes COPY ~30% slower) and becomes the key at the swap.
-    ddl.append(ident("objectid")).append(" BIGINT GENERATED ALWAYS AS IDENTITY, ");
+    // Each COPY takes ids 1,000 at a time: with the default of one, parallel COPYs queue on the
+    // sequence for every row (1M points in two COPYs at once: 1.20-1.29 s, with 1,000: 1.00-1.02
+    // s). Ids then come in blocks per chunk, unique with gaps; publish sets the cache back to 1.
+    ddl.append(ident("objectid"))
+        .append(" BIGINT GENERATED ALWAYS AS IDENTITY (CACHE ")
+        .append(LOAD_ID_CACHE)
+        .append("), ");
     ddl.append(ident("created_at")).append(" TIMESTAMPTZ NOT NULL DEFAULT now(), ");
     ddl.append(ident("updated_at")).append(" TIMESTAMPTZ NOT NULL DEFAULT now(), ");
     ddl.append(ident("source_file"))
@@ -150,15 +156,21 @@ final class GeoTableBuilder {
         + (format == VectorManifest.ChunkFormat.BINARY ? " (FORMAT binary)" : "");
   }
 
-  /** Run when the table is published: its lineage values are data now, not defaults. */
-  static String dropJobConstantDefaults(String qualifiedTable) {
+  /** How many ids each loading session takes from the staging table's identity at a time. */
+  static final int LOAD_ID_CACHE = 1000;
+
+  /**
+   * Run when the table is published: its lineage values are data now, not defaults, and the
+   * identity hands out ids one at a time again.
+   */
+  static String settleForPublication(String qualifiedTable) {
     List<String> columns = new ArrayList<>(JOB_CONSTANT_COLUMNS);
     columns.add(BATCH_COLUMN);
-    return "ALTER TABLE "
-        + qualifiedTable
-        + " "
-        + String.join(
-            ", ", columns.stream().map(c -> "ALTER COLUMN " + ident(c) + " DROP DEFAULT").toList());
+    List<String> changes =
+        new ArrayList<>(
+            columns.stream().map(c -> "ALTER COLUMN " + ident(c) + " DROP DEFAULT").toList());
+    changes.add("ALTER COLUMN " + ident("objectid") + " SET CACHE 1");
+    return "ALTER TABLE " + qualifiedTable + " " + String.join(", ", changes);
   }
 
   private static String literalOrNull(String v) {

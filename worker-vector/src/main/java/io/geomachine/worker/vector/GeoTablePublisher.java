@@ -240,7 +240,7 @@ final class GeoTablePublisher {
                     + ident(index.publishedName())
                     + "; END IF; END $$");
           }
-          exec(c, GeoTableBuilder.dropJobConstantDefaults(target));
+          exec(c, GeoTableBuilder.settleForPublication(target));
           exec(c, LoadedBatches.forgetTable(spec.stagingTable()));
           exec(c, "COMMENT ON TABLE " + target + " IS " + literal(note));
           await(metadata.upsert(c, row));

@@ -73,6 +73,11 @@ class VectorLoadPublishTest {
     pool.shutdown();
     String staging = "geo_staging." + p.manifest().stagingTable();
     assertEquals(120, count("SELECT count(*) FROM " + staging));
+    String idCache =
+        "SELECT seqcache FROM pg_sequence WHERE seqrelid = pg_get_serial_sequence('%s',"
+            + " 'objectid')::regclass";
+    // each loading session takes ids 1,000 at a time (parallel COPYs do not queue per row)
+    assertEquals(1000, count(idCache.formatted(staging)));
     assertEquals(
         0,
         count("SELECT count(*) FROM pg_tables WHERE schemaname = 'geo' AND tablename = 'parcels'"),
@@ -82,6 +87,7 @@ class VectorLoadPublishTest {
 
     assertEquals(120, count("SELECT count(*) FROM geo.parcels"));
     assertEquals(120, count("SELECT count(DISTINCT objectid) FROM geo.parcels"));
+    assertEquals(1, count(idCache.formatted("geo.parcels")), "published: one id at a time again");
     assertEquals(
         1,
         count(
