@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.geomachine.core.job.vector.VectorManifest;
+import io.geomachine.core.task.TaskFailure;
 import io.geomachine.core.testing.Sql;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
@@ -215,5 +216,21 @@ class BinaryChunksTest {
     assertEquals("text[]", m.columns().get(0).pgType());
     assertEquals(2, m.chunks().size());
     m.chunks().forEach(c -> assertEquals(VectorManifest.ChunkFormat.TEXT, c.format()));
+  }
+
+  @Test
+  void aValuePostgresqlRefusesFailsPrepareNamingTheColumnAndLeavesNothing() throws Exception {
+    // GDAL reads "0000-01-01" as a date; PostgreSQL has no year 0 (a text chunk would fail its
+    // load)
+    Path src =
+        collection(
+            "year0.geojson",
+            40,
+            i -> "\"d\":\"%s\"".formatted(i == 33 ? "0000-01-01" : "2024-01-02"));
+    TaskFailure f =
+        h.fails(
+            h.splitting(2, true), h.params(h.upload(src), new JsonObject().put("chunk_size", 10)));
+    assertEquals("VALUE_INVALID", f.code());
+    assertEquals("column 'd' (date): \"0000/01/01\" is out of range", f.getMessage());
   }
 }
