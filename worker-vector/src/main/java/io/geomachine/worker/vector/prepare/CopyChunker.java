@@ -63,7 +63,7 @@ public final class CopyChunker {
   }
 
   public Result split(InputStream stream) throws Exception {
-    Input in = new Input(stream);
+    ReadBuffer in = new ReadBuffer(stream);
     Record rec = new Record();
     long rows = 0;
     long dropped = 0;
@@ -172,29 +172,6 @@ public final class CopyChunker {
     return n;
   }
 
-  /** Unsynchronised buffered reading (the streams' read() per byte is several times slower). */
-  static final class Input {
-    private final InputStream in;
-    private final byte[] buf = new byte[1 << 20];
-    private int pos;
-    private int limit;
-
-    Input(InputStream in) {
-      this.in = in;
-    }
-
-    /** Refills the buffer once it is used up; false at the end of the stream. */
-    boolean fill() throws IOException {
-      limit = in.read(buf, 0, buf.length);
-      pos = 0;
-      if (limit <= 0) {
-        limit = 0;
-        return false;
-      }
-      return true;
-    }
-  }
-
   /** Unsynchronised buffered writing to a chunk file. */
   static final class Output implements AutoCloseable {
     private final OutputStream out;
@@ -246,7 +223,7 @@ public final class CopyChunker {
     /** Whether the line holds a backslash (an escape to rewrite), noted while reading it. */
     boolean hasBackslash;
 
-    boolean read(Input in, boolean data) throws IOException {
+    boolean read(ReadBuffer in, boolean data) throws IOException {
       length = 0;
       hasBackslash = false;
       boolean escaped = false;

@@ -112,10 +112,7 @@ final class FeatureCollectionSplit {
    * next part begins, up to {@code parts} parts.
    */
   static final class Cutter {
-    private final InputStream in;
-    private final byte[] buf = new byte[1 << 20];
-    private int pos;
-    private int len;
+    private final ReadBuffer in;
     private final Path workDir;
     private final String partName;
     private final long featuresPerPart;
@@ -123,7 +120,7 @@ final class FeatureCollectionSplit {
     private final List<Path> files = new ArrayList<>();
 
     Cutter(InputStream in, Path workDir, String partName, long featuresPerPart, int parts) {
-      this.in = in;
+      this.in = new ReadBuffer(in);
       this.workDir = workDir;
       this.partName = partName;
       this.featuresPerPart = featuresPerPart;
@@ -134,7 +131,7 @@ final class FeatureCollectionSplit {
     List<Path> cut() throws IOException, NotSplittable {
       int c = nextNonSpace();
       if (c == 0xEF) { // a UTF-8 byte order mark
-        if (next() != 0xBB || next() != 0xBF) {
+        if (in.next() != 0xBB || in.next() != 0xBF) {
           throw new NotSplittable("not JSON");
         }
         c = nextNonSpace();
@@ -262,14 +259,14 @@ final class FeatureCollectionSplit {
         composite(out, true);
       } else if (first == '-' || (first >= '0' && first <= '9') || (first >= 'a' && first <= 'z')) {
         while (true) {
-          if (pos == len && !fill()) {
+          if (in.pos == in.limit && !in.fill()) {
             return;
           }
-          byte c = buf[pos];
+          byte c = in.buf[in.pos];
           if (c == ',' || c == '}' || c == ']' || c == ' ' || c == '\t' || c == '\n' || c == '\r') {
             return;
           }
-          pos++;
+          in.pos++;
           if (out != null) {
             out.write(c);
           }
@@ -286,15 +283,21 @@ final class FeatureCollectionSplit {
     private void composite(OutputStream out, boolean inString) throws IOException, NotSplittable {
       int depth = inString ? 0 : 1;
       boolean escaped = false;
+      // the buffer's position in locals: this loop runs over every byte of the collection
+      byte[] buf = in.buf;
+      int pos = in.pos;
+      int limit = in.limit;
       int run = pos;
       while (true) {
-        if (pos == len) {
+        if (pos == limit) {
           if (out != null) {
             out.write(buf, run, pos - run);
           }
-          if (!fill()) {
+          if (!in.fill()) {
             throw new NotSplittable("the file ends inside a value");
           }
+          pos = in.pos;
+          limit = in.limit;
           run = pos;
         }
         byte c = buf[pos++];
@@ -323,6 +326,7 @@ final class FeatureCollectionSplit {
           buf[pos - 1] = ' ';
         }
       }
+      in.pos = pos;
       if (out != null) {
         out.write(buf, run, pos - run);
       }
@@ -339,28 +343,11 @@ final class FeatureCollectionSplit {
 
     private int nextNonSpace() throws IOException {
       while (true) {
-        int c = next();
+        int c = in.next();
         if (c != ' ' && c != '\t' && c != '\n' && c != '\r') {
           return c;
         }
       }
-    }
-
-    private int next() throws IOException {
-      if (pos == len && !fill()) {
-        return -1;
-      }
-      return buf[pos++] & 0xFF;
-    }
-
-    private boolean fill() throws IOException {
-      len = in.read(buf, 0, buf.length);
-      pos = 0;
-      if (len < 0) {
-        len = 0;
-        return false;
-      }
-      return true;
     }
   }
 }

@@ -30,6 +30,9 @@ final class PgTextValues {
 
   /** PostgreSQL's boolean words (GDAL writes 1 and 0), case-insensitive, unique prefixes too. */
   static boolean bool(byte[] b, int s, int e) throws Refused {
+    if (e - s == 1 && (b[s] == '1' || b[s] == '0')) {
+      return b[s] == '1'; // what GDAL writes, without a String per value
+    }
     String v = ascii(b, s, e).trim().toLowerCase(Locale.ROOT);
     if (v.equals("1") || prefixOf(v, "true", 1) || prefixOf(v, "yes", 1) || v.equals("on")) {
       return true;
