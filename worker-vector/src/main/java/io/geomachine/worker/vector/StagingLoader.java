@@ -5,11 +5,11 @@ import io.geomachine.core.task.TaskFailure;
 import java.io.IOException;
 import java.io.InputStream;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.Properties;
 import java.util.concurrent.Semaphore;
 import org.postgresql.PGConnection;
@@ -27,8 +27,10 @@ final class StagingLoader {
 
   private static final int BLOCK = 1 << 20;
 
-  private final String url;
-  private final Properties connectProperties = new Properties();
+  /** How long a COPY connection stays open without a chunk to load. */
+  static final Duration CONNECTION_MAX_IDLE = Duration.ofSeconds(30);
+
+  private final CopyConnections connections;
 
   /** Turns to COPY: PostgreSQL loads one table fastest with about one COPY per core. */
   private final Semaphore copies;
@@ -37,31 +39,43 @@ final class StagingLoader {
    * @param sslMode the JDBC {@code sslmode} when the URL names none: the reactive datasource's own
    *     setting, so COPY is encrypted exactly when every other connection is (pgjdbc's default,
    *     "prefer", would encrypt on loopback too, where it cost ~10% of a load's CPU)
-   * @param concurrentCopies how many {@link #loadChunk} transactions run at once; more wait
+   * @param concurrentCopies how many {@link #load} transactions run at once; more wait
    */
   StagingLoader(String url, String user, String password, String sslMode, int concurrentCopies) {
-    this.url = url;
+    this(url, user, password, sslMode, concurrentCopies, CONNECTION_MAX_IDLE);
+  }
+
+  StagingLoader(
+      String url,
+      String user,
+      String password,
+      String sslMode,
+      int concurrentCopies,
+      Duration connectionMaxIdle) {
     this.copies = new Semaphore(concurrentCopies, true);
-    connectProperties.setProperty("user", user);
-    connectProperties.setProperty("password", password);
+    Properties properties = new Properties();
+    properties.setProperty("user", user);
+    properties.setProperty("password", password);
     if (!url.contains("sslmode=")) {
-      connectProperties.setProperty("sslmode", sslMode);
+      properties.setProperty("sslmode", sslMode);
     }
+    this.connections = new CopyConnections(url, properties, concurrentCopies, connectionMaxIdle);
   }
 
+  /** A connection as the loads use it (in a transaction, time zone UTC); the caller closes it. */
   Connection connect() throws SQLException {
-    Connection c = DriverManager.getConnection(url, connectProperties);
-    // Source timestamps without an offset are read as UTC, whatever the worker's own zone.
-    try (Statement s = c.createStatement()) {
-      s.execute("SET TIME ZONE 'UTC'");
-    }
-    c.setAutoCommit(false);
-    return c;
+    return connections.take();
   }
 
-  /** Creates the staging table when missing; true when this call created it. */
-  boolean ensureStaging(Connection c, GeoTableBuilder table, String stagingTable)
-      throws SQLException {
+  /**
+   * Creates the staging table when missing; true when this call created it. A table that exists
+   * already costs one lookup and no lock (it was created with its register and trigger function, in
+   * one transaction).
+   */
+  boolean ensureStaging(Connection c, GeoTableBuilder table) throws SQLException {
+    if (exists(c, "to_regclass(?)", table.staging())) {
+      return false;
+    }
     try (Statement s = c.createStatement()) {
       s.execute("SELECT pg_advisory_xact_lock(" + CREATE_LOCK + ")");
       s.execute("CREATE SCHEMA IF NOT EXISTS " + VectorTableSpec.STAGING_SCHEMA);
@@ -98,15 +112,30 @@ final class StagingLoader {
   record Loaded(long deleted, long rows) {}
 
   /**
-   * One transaction: delete the rows of the chunk's batch, then COPY the chunk in as it is (in its
+   * Loads a chunk when its turn comes: creates the staging table when missing, then, in one
+   * transaction, deletes the rows of the chunk's batch and COPYs the chunk in as it is (in its
    * format); the batch id comes from the staging column's default (the transaction's {@link
-   * GeoTableBuilder#BATCH_SETTING}).
+   * GeoTableBuilder#BATCH_SETTING}). A connection is taken only with the turn, so the worker holds
+   * at most as many as it runs COPYs, and reuses them from chunk to chunk.
    */
-  Loaded loadChunk(Connection c, GeoTableBuilder table, VectorTableSpec.Chunk chunk, InputStream in)
+  Loaded load(GeoTableBuilder table, VectorTableSpec.Chunk chunk, InputStream in)
       throws SQLException, IOException, InterruptedException, TaskFailure {
     copies.acquire();
     try {
-      return loadChunkInTurn(c, table, chunk.batchId(), chunk.format(), in);
+      Connection c = connections.take();
+      boolean clean = false;
+      try {
+        ensureStaging(c, table);
+        Loaded loaded = loadChunkInTurn(c, table, chunk.batchId(), chunk.format(), in);
+        clean = true;
+        return loaded;
+      } finally {
+        if (clean) {
+          connections.giveBack(c);
+        } else {
+          connections.discard(c);
+        }
+      }
     } finally {
       copies.release();
     }

@@ -12,7 +12,6 @@ import io.geomachine.worker.vector.prepare.ChunkFiles;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.InputStream;
-import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.zip.ZipException;
 
@@ -49,13 +48,12 @@ final class VectorLoadChunkHandler implements TaskHandler {
     VectorTableSpec.Chunk chunk =
         VectorTableSpec.Chunk.of(input.parameters().getJsonObject("chunk"));
     GeoTableBuilder table = new GeoTableBuilder(spec);
-    // The chunk streams from blob storage (fetched a few blocks ahead) through the decompressor
-    // into the COPY: downloading overlaps with loading, and nothing goes to local disk.
+    // The chunk streams from blob storage (fetched a few blocks ahead, also while the task waits
+    // for its turn to COPY) through the decompressor into the COPY: downloading overlaps with
+    // loading, and nothing goes to local disk.
     try (InputStream stored = open(chunk.blob());
-        Connection c = loader.connect();
         InputStream in = ChunkFiles.open(stored)) {
-      loader.ensureStaging(c, table, spec.stagingTable());
-      StagingLoader.Loaded loaded = loader.loadChunk(c, table, chunk, in);
+      StagingLoader.Loaded loaded = loader.load(table, chunk, in);
       if (chunk.rows() > 0 && loaded.rows() != chunk.rows()) {
         throw TaskFailure.permanent(
             "CHUNK_INVALID",

@@ -163,11 +163,16 @@ final class VectorFixture implements AutoCloseable {
 
   /** A load handler as the worker builds it, running at most {@code copies} COPYs at once. */
   VectorLoadChunkHandler loadHandler(int copies) {
+    return loadHandler(copies, StagingLoader.CONNECTION_MAX_IDLE);
+  }
+
+  /** The same, its idle COPY connections closed after {@code maxIdle}. */
+  VectorLoadChunkHandler loadHandler(int copies, java.time.Duration maxIdle) {
     return new VectorLoadChunkHandler(
         blobs,
         TEMP,
         new StagingLoader(
-            jdbcUrl, TestServices.pgUser(), TestServices.pgPassword(), "disable", copies));
+            jdbcUrl, TestServices.pgUser(), TestServices.pgPassword(), "disable", copies, maxIdle));
   }
 
   JsonObject load(Prepared p, int index) throws Exception {
