@@ -56,7 +56,7 @@ import java.util.function.Supplier;
  * upload {@link ErrorCode#INVALID_STATE}.
  */
 public final class BlobStore {
-  /** How many deletes {@link #deletePrefix} runs at once. */
+  /** How many deletes {@link #deleteAll} runs at once. */
   private static final int DELETE_CONCURRENCY = 8;
 
   /**
@@ -223,17 +223,21 @@ public final class BlobStore {
     if (prefix == null || prefix.length() < 2 || !prefix.endsWith("/")) {
       throw new IllegalArgumentException("refusing to delete by a prefix that is not a folder");
     }
-    List<BlobEntry> entries = list(container, prefix);
-    if (entries.size() <= 1) {
-      return entries.isEmpty() || delete(container, entries.get(0).name()) ? entries.size() : 0;
+    return deleteAll(container, list(container, prefix).stream().map(BlobEntry::name).toList());
+  }
+
+  /** Deletes the named blobs, several at once; the number that existed. */
+  public int deleteAll(String container, List<String> names) {
+    if (names.size() <= 1) {
+      return names.isEmpty() || delete(container, names.get(0)) ? names.size() : 0;
     }
     // one request per blob, several at once: a job's dozens of chunks go in one round trip's time
     ExecutorService deleters =
-        Executors.newFixedThreadPool(Math.min(DELETE_CONCURRENCY, entries.size()));
+        Executors.newFixedThreadPool(Math.min(DELETE_CONCURRENCY, names.size()));
     try {
       List<Future<Boolean>> deletes = new ArrayList<>();
-      for (BlobEntry e : entries) {
-        deletes.add(deleters.submit(() -> delete(container, e.name())));
+      for (String name : names) {
+        deletes.add(deleters.submit(() -> delete(container, name)));
       }
       int deleted = 0;
       for (Future<Boolean> f : deletes) {
@@ -248,7 +252,7 @@ public final class BlobStore {
           : new IllegalStateException(e.getCause());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while deleting " + container + "/" + prefix, e);
+      throw new IllegalStateException("interrupted while deleting in " + container, e);
     } finally {
       deleters.shutdownNow();
     }

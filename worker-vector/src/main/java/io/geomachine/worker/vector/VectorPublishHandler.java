@@ -21,6 +21,12 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.jboss.logging.Logger;
 
 /**
  * process_vector stage 3 (fan-in): checks that every chunk is in the staging table (from the loads'
@@ -31,6 +37,8 @@ import java.util.Optional;
  * a re-run after the swap finds the table registered to this job and only finishes the cleanup.
  */
 final class VectorPublishHandler implements TaskHandler {
+  private static final Logger LOG = Logger.getLogger(VectorPublishHandler.class);
+
   static final String TASK_TYPE = ProcessVectorJob.PUBLISH_TASK;
 
   private final Pool pool;
@@ -98,6 +106,10 @@ final class VectorPublishHandler implements TaskHandler {
     }
     Timings timings = new Timings(started);
     timings.lap("check");
+    // Every chunk is in the staging table: the chunk blobs go while the table is checked and
+    // indexed. The manifest stays until the swap (a retried publish reads it).
+    CompletableFuture<Integer> chunksRemoved =
+        CompletableFuture.supplyAsync(() -> removeChunkBlobs(spec), CHUNK_REMOVERS);
     long repaired = publisher.repairGeometries(spec, table);
     timings.lap("repair");
     GeoTablePublisher.Stats stats = publisher.scanAndAnalyze(spec, table, rows);
@@ -133,7 +145,7 @@ final class VectorPublishHandler implements TaskHandler {
         items.item(spec, row, stats, input.jobType()),
         "Published by " + input.jobType() + " job " + jobId + " from " + spec.sourceFile());
     timings.lap("swap");
-    int removed = removeTempChunks(jobId);
+    int removed = removedEarly(chunksRemoved, jobId) + removeTempChunks(jobId);
     timings.lap("cleanup");
     return result(row, removed, timings).put("repaired_geometries", repaired);
   }
@@ -201,6 +213,35 @@ final class VectorPublishHandler implements TaskHandler {
               timings.lap("cleanup");
               return result(m, removed, timings);
             });
+  }
+
+  /** Removes chunk blobs while the publish works on; daemon threads, never keeping a JVM alive. */
+  private static final ExecutorService CHUNK_REMOVERS =
+      Executors.newCachedThreadPool(
+          r -> {
+            Thread t = new Thread(r, "vector-publish-chunk-removal");
+            t.setDaemon(true);
+            return t;
+          });
+
+  private int removeChunkBlobs(VectorTableSpec spec) {
+    return blobs.deleteAll(
+        tempContainer, spec.chunks().stream().map(VectorTableSpec.Chunk::blob).toList());
+  }
+
+  /**
+   * How many chunk blobs the early removal deleted; 0 when it failed (the prefix's removal after
+   * the swap deletes what is left).
+   */
+  private static int removedEarly(CompletableFuture<Integer> removal, String jobId) {
+    try {
+      return removal.join();
+    } catch (CompletionException | CancellationException e) {
+      LOG.warnf(
+          "job %s: removing chunk blobs during publish failed (%s); the cleanup retries",
+          jobId, e.getCause() != null ? e.getCause().getMessage() : e.getMessage());
+      return 0;
+    }
   }
 
   /** Deletes the job's recorded temp prefixes (chunks and manifest) and marks them removed. */

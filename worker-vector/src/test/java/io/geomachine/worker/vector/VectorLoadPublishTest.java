@@ -83,8 +83,13 @@ class VectorLoadPublishTest {
         count("SELECT count(*) FROM pg_tables WHERE schemaname = 'geo' AND tablename = 'parcels'"),
         "nothing is visible in geo before publish");
 
+    int stored = fx.blobs.list(VectorFixture.TEMP, VectorManifest.prefix(p.jobId())).size();
     JsonObject published = fx.publish(p, results.subList(0, 3));
 
+    assertEquals(
+        stored,
+        published.getInteger("temp_blobs_removed"),
+        "every chunk and the manifest removed, each counted once");
     assertEquals(120, count("SELECT count(*) FROM geo.parcels"));
     assertEquals(120, count("SELECT count(DISTINCT objectid) FROM geo.parcels"));
     assertEquals(1, count(idCache.formatted("geo.parcels")), "published: one id at a time again");
