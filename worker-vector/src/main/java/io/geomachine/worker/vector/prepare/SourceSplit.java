@@ -266,52 +266,40 @@ final class SourceSplit {
     String name = file.getFileName().toString();
     List<Path> files = new ArrayList<>();
     byte[] buf = new byte[1 << 20];
+    RecordCount count = new RecordCount(recordsPerPart);
     try (InputStream in = Files.newInputStream(file)) {
       in.skipNBytes(dataStart);
       OutputStream out = null;
       try {
-        long records = 0;
-        boolean quoted = false;
         boolean checkNext = false;
         int n;
         while ((n = in.read(buf)) > 0) {
+          if (checkNext && buf[0] != '{') {
+            return null;
+          }
+          checkNext = false;
           int start = 0;
-          if (checkNext) {
-            if (buf[0] != '{') {
-              return null;
+          while (start < n) {
+            if (out == null) {
+              out = open(workDir, files, name, prologue);
             }
-            checkNext = false;
-          }
-          if (out == null) {
-            out = open(workDir, files, name, prologue);
-          }
-          for (int i = 0; i < n; i++) {
-            byte c = buf[i];
-            if (csv && c == '"') {
-              quoted = !quoted;
-            } else if (c == '\n' && !quoted) {
-              records++;
-              if (records % recordsPerPart == 0 && files.size() < parts) {
-                out.write(buf, start, i + 1 - start);
-                start = i + 1;
-                out.close();
-                out = null;
-                if (i + 1 < n) {
-                  if (!csv && buf[i + 1] != '{') {
-                    return null;
-                  }
-                  out = open(workDir, files, name, prologue);
-                } else {
-                  checkNext = !csv;
-                }
+            // the last part takes the rest, uncounted
+            int cut = files.size() < parts ? count.partEnd(buf, start, n, csv) : -1;
+            if (cut < 0) {
+              out.write(buf, start, n - start);
+              break;
+            }
+            out.write(buf, start, cut - start);
+            out.close();
+            out = null;
+            start = cut;
+            if (cut < n) {
+              if (!csv && buf[cut] != '{') {
+                return null;
               }
+            } else {
+              checkNext = !csv;
             }
-          }
-          if (out == null && start < n) {
-            out = open(workDir, files, name, prologue);
-          }
-          if (out != null) {
-            out.write(buf, start, n - start);
           }
         }
       } finally {
