@@ -1,5 +1,6 @@
 package io.geomachine.core.engine;
 
+import io.geomachine.core.concurrent.DaemonThreads;
 import io.geomachine.core.engine.TaskExecutor.LeaseSettings;
 import io.geomachine.core.repository.TaskRepository;
 import io.geomachine.core.repository.TaskRepository.Heartbeat;
@@ -24,12 +25,7 @@ final class Heartbeats {
   private final TaskRepository tasks;
   private final LeaseSettings settings;
   private final ScheduledExecutorService timer =
-      Executors.newSingleThreadScheduledExecutor(
-          r -> {
-            Thread t = new Thread(r, "geomachine-heartbeat");
-            t.setDaemon(true);
-            return t;
-          });
+      Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("geomachine-heartbeat"));
 
   Heartbeats(Pool pool, TaskRepository tasks, LeaseSettings settings) {
     this.pool = pool;

@@ -1,5 +1,6 @@
 package io.geomachine.core.process;
 
+import io.geomachine.core.concurrent.DaemonThreads;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -112,9 +113,7 @@ public final class ProcessRunner {
       this.process = process;
       this.tail =
           new Tail(captured == Stream.STDERR ? process.getErrorStream() : process.getInputStream());
-      this.reader = new Thread(tail, "output-of-" + Path.of(command.get(0)).getFileName());
-      reader.setDaemon(true);
-      reader.start();
+      this.reader = DaemonThreads.start("output-of-" + Path.of(command.get(0)).getFileName(), tail);
     }
 
     /** The command's standard input (closing it tells a conversing tool there is no more). */

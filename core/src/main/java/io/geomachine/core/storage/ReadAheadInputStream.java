@@ -1,5 +1,6 @@
 package io.geomachine.core.storage;
 
+import io.geomachine.core.concurrent.DaemonThreads;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
@@ -59,9 +60,7 @@ public final class ReadAheadInputStream extends InputStream {
     this.writer = writer;
     this.blockSize = blockSize;
     this.blocks = new ArrayBlockingQueue<>(depth);
-    this.reader = new Thread(this::writeAll, name);
-    reader.setDaemon(true);
-    reader.start();
+    this.reader = DaemonThreads.start(name, this::writeAll);
   }
 
   /** Runs the writer (a stream source is transferred) into blocks of {@link #blockSize}. */

@@ -1,5 +1,6 @@
 package io.geomachine.worker.vector;
 
+import io.geomachine.core.concurrent.DaemonThreads;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -28,12 +29,7 @@ final class CopyConnections {
 
   /** Closes idle connections; a daemon, so it never keeps a JVM alive. */
   private static final ScheduledExecutorService CLOSER =
-      Executors.newSingleThreadScheduledExecutor(
-          r -> {
-            Thread t = new Thread(r, "vector-load-idle-closer");
-            t.setDaemon(true);
-            return t;
-          });
+      Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("vector-load-idle-closer"));
 
   /** One stay in the idle list (compared by identity: each give-back is its own stay). */
   private static final class Idle {

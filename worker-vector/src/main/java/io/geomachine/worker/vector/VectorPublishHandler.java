@@ -1,5 +1,6 @@
 package io.geomachine.worker.vector;
 
+import io.geomachine.core.concurrent.DaemonThreads;
 import io.geomachine.core.error.ErrorCode;
 import io.geomachine.core.error.GeoMachineException;
 import io.geomachine.core.geo.TableMetadata;
@@ -217,12 +218,7 @@ final class VectorPublishHandler implements TaskHandler {
 
   /** Removes chunk blobs while the publish works on; daemon threads, never keeping a JVM alive. */
   private static final ExecutorService CHUNK_REMOVERS =
-      Executors.newCachedThreadPool(
-          r -> {
-            Thread t = new Thread(r, "vector-publish-chunk-removal");
-            t.setDaemon(true);
-            return t;
-          });
+      Executors.newCachedThreadPool(DaemonThreads.named("vector-publish-chunk-removal"));
 
   private int removeChunkBlobs(VectorTableSpec spec) {
     return blobs.deleteAll(

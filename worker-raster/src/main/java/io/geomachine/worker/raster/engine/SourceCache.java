@@ -1,5 +1,6 @@
 package io.geomachine.worker.raster.engine;
 
+import io.geomachine.core.concurrent.DaemonThreads;
 import io.geomachine.core.storage.BlobEntry;
 import io.geomachine.core.task.TaskFailure;
 import java.io.IOException;
@@ -38,12 +39,7 @@ public final class SourceCache {
     this.keepUnused = keepUnused;
     if (!keepUnused.isZero()) {
       ScheduledExecutorService sweeper =
-          Executors.newSingleThreadScheduledExecutor(
-              r -> {
-                Thread t = new Thread(r, "source-cache-sweeper");
-                t.setDaemon(true);
-                return t;
-              });
+          Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("source-cache-sweeper"));
       sweeper.scheduleWithFixedDelay(this::sweep, 1, 1, TimeUnit.MINUTES);
     }
   }

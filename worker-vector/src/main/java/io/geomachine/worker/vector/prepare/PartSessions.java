@@ -1,5 +1,6 @@
 package io.geomachine.worker.vector.prepare;
 
+import io.geomachine.core.concurrent.DaemonThreads;
 import io.geomachine.core.process.ProcessRunner;
 import io.geomachine.core.task.TaskFailure;
 import io.vertx.core.json.JsonObject;
@@ -68,21 +69,18 @@ final class PartSessions implements AutoCloseable {
   /** The probe's one line, read on its own thread so that waiting for it stays interruptible. */
   private static CompletableFuture<String> firstLine(ProcessRunner.Started s) {
     CompletableFuture<String> line = new CompletableFuture<>();
-    Thread reader =
-        new Thread(
-            () -> {
-              try {
-                BufferedReader r =
-                    new BufferedReader(
-                        new InputStreamReader(s.stdout(), StandardCharsets.UTF_8), 1 << 16);
-                line.complete(r.readLine());
-              } catch (IOException | RuntimeException e) {
-                line.completeExceptionally(e);
-              }
-            },
-            "part-probe-reader");
-    reader.setDaemon(true);
-    reader.start();
+    DaemonThreads.start(
+        "part-probe-reader",
+        () -> {
+          try {
+            BufferedReader r =
+                new BufferedReader(
+                    new InputStreamReader(s.stdout(), StandardCharsets.UTF_8), 1 << 16);
+            line.complete(r.readLine());
+          } catch (IOException | RuntimeException e) {
+            line.completeExceptionally(e);
+          }
+        });
     return line;
   }
 
