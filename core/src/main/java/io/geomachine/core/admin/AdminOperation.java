@@ -1,5 +1,7 @@
 package io.geomachine.core.admin;
 
+import io.geomachine.core.model.WireNames;
+
 /**
  * Every schema administration operation, classified as seed 004 does: destructive operations delete
  * or replace data and need an explicit confirmation ({@code confirm=yes} / {@code --confirm}); safe
@@ -54,11 +56,6 @@ public enum AdminOperation {
   }
 
   public static AdminOperation fromWireName(String name) {
-    for (AdminOperation op : values()) {
-      if (op.wireName.equals(name)) {
-        return op;
-      }
-    }
-    return null;
+    return WireNames.find(values(), AdminOperation::wireName, name).orElse(null);
   }
 }

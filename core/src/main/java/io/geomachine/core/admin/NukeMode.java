@@ -1,5 +1,7 @@
 package io.geomachine.core.admin;
 
+import io.geomachine.core.model.WireNames;
+
 /**
  * What a STAC nuke deletes; the pgstac schema always stays.
  *
@@ -26,11 +28,6 @@ public enum NukeMode {
   }
 
   public static NukeMode fromWireName(String name) {
-    for (NukeMode m : values()) {
-      if (m.wireName.equals(name)) {
-        return m;
-      }
-    }
-    return null;
+    return WireNames.find(values(), NukeMode::wireName, name).orElse(null);
   }
 }

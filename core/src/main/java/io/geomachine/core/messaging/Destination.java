@@ -1,5 +1,7 @@
 package io.geomachine.core.messaging;
 
+import io.geomachine.core.model.WireNames;
+
 /**
  * Logical message destinations. Each service maps the ones it sends to onto its outgoing channels;
  * the physical queue names are configuration (Artemis locally, Azure Service Bus in production).
@@ -25,11 +27,7 @@ public enum Destination {
   }
 
   public static Destination fromLogicalName(String name) {
-    for (Destination d : values()) {
-      if (d.logicalName.equals(name)) {
-        return d;
-      }
-    }
-    throw new IllegalArgumentException("unknown destination " + name);
+    return WireNames.find(values(), Destination::logicalName, name)
+        .orElseThrow(() -> new IllegalArgumentException("unknown destination " + name));
   }
 }

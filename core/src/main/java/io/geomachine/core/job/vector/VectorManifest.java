@@ -1,5 +1,6 @@
 package io.geomachine.core.job.vector;
 
+import io.geomachine.core.model.WireNames;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -150,15 +151,11 @@ public record VectorManifest(
 
     /** {@code text} when absent: manifests written before binary chunks existed. */
     public static ChunkFormat fromWire(String wire) {
-      for (ChunkFormat f : values()) {
-        if (f.wire.equals(wire)) {
-          return f;
-        }
-      }
       if (wire == null) {
         return TEXT;
       }
-      throw new IllegalArgumentException("unknown chunk format: " + wire);
+      return WireNames.find(values(), ChunkFormat::wire, wire)
+          .orElseThrow(() -> new IllegalArgumentException("unknown chunk format: " + wire));
     }
   }
 
