@@ -21,8 +21,7 @@ import com.azure.storage.blob.models.BlobStorageException;
 import com.azure.storage.blob.models.ListBlobsOptions;
 import com.azure.storage.blob.options.BlobDownloadToFileOptions;
 import com.azure.storage.blob.options.BlobParallelUploadOptions;
-import com.azure.storage.blob.options.BlobUploadFromFileOptions;
-import com.azure.storage.blob.options.BlockBlobOutputStreamOptions;
+import com.azure.storage.blob.specialized.BlockBlobClient;
 import com.azure.storage.common.policy.RequestRetryOptions;
 import com.azure.storage.common.policy.RetryPolicyType;
 import io.geomachine.core.error.ErrorCode;
@@ -30,8 +29,10 @@ import io.geomachine.core.error.GeoMachineException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
@@ -155,23 +156,11 @@ public final class BlobStore {
    * another writer created it a moment ago (the service checks {@code If-None-Match: *}).
    */
   public BlobEntry uploadNew(String container, String name, Path file, Map<String, String> meta) {
-    BlobClient blob = blob(container, name);
-    call(
+    return uploadFile(
         container,
         name,
-        () ->
-            blob.uploadFromFileWithResponse(
-                new BlobUploadFromFileOptions(file.toString())
-                    .setParallelTransferOptions(BlobTransfers.FILE_TRANSFER)
-                    .setMetadata(meta)
-                    .setRequestConditions(new BlobRequestConditions().setIfNoneMatch("*")),
-                TIMEOUT,
-                Context.NONE));
-    return find(container, name)
-        .orElseThrow(
-            () ->
-                BlobErrors.unavailable(
-                    "blob " + name + " is missing right after its upload", null));
+        file,
+        new BlockUploadStream.Commit(null, meta, new BlobRequestConditions().setIfNoneMatch("*")));
   }
 
   /**
@@ -179,14 +168,32 @@ public final class BlobStore {
    * writes the same name again). {@code contentType} may be null.
    */
   public BlobEntry upload(String container, String name, Path file, String contentType) {
-    BlobClient blob = blob(container, name);
-    BlobUploadFromFileOptions options =
-        new BlobUploadFromFileOptions(file.toString())
-            .setParallelTransferOptions(BlobTransfers.FILE_TRANSFER);
-    if (contentType != null) {
-      options.setHeaders(new BlobHttpHeaders().setContentType(contentType));
-    }
-    call(container, name, () -> blob.uploadFromFileWithResponse(options, TIMEOUT, Context.NONE));
+    return uploadFile(
+        container, name, file, new BlockUploadStream.Commit(headers(contentType), null, null));
+  }
+
+  /**
+   * A file as a blob, in blocks staged 8 at once, each verified by the service; the blob appears
+   * when every block is in, and a file that cannot be read to its end leaves no blob.
+   */
+  private BlobEntry uploadFile(
+      String container, String name, Path file, BlockUploadStream.Commit commit) {
+    call(
+        container,
+        name,
+        () -> {
+          BlockUploadStream out =
+              blockUpload(container, name, commit, BlobTransfers.FILE_UPLOAD_CONCURRENCY);
+          try {
+            Files.copy(file, out);
+            out.close();
+          } catch (IOException e) {
+            // a storage error keeps its own translation; anything else is the file's
+            throw e.getCause() instanceof RuntimeException storage
+                ? storage
+                : new UncheckedIOException(e);
+          }
+        });
     return find(container, name)
         .orElseThrow(
             () ->
@@ -274,20 +281,31 @@ public final class BlobStore {
    * A blob written as a stream, replacing one of the same name: blocks are staged while the caller
    * writes, so the upload overlaps with producing the bytes, and the blob appears only when the
    * stream is closed (Put Block List). A stream abandoned without closing leaves no blob; its
-   * uncommitted blocks expire. Failures surface as IOExceptions from write and close. {@code
-   * contentType} may be null.
+   * uncommitted blocks expire. Every block carries its MD5, which the service checks ({@link
+   * BlockUploadStream}). Failures surface as IOExceptions from write and close. {@code contentType}
+   * may be null.
    */
   public OutputStream openUpload(String container, String name, String contentType) {
-    BlockBlobOutputStreamOptions options =
-        new BlockBlobOutputStreamOptions()
-            .setParallelTransferOptions(BlobTransfers.STREAM_TRANSFER);
-    if (contentType != null) {
-      options.setHeaders(new BlobHttpHeaders().setContentType(contentType));
-    }
-    return call(
+    return blockUpload(
         container,
         name,
-        () -> blob(container, name).getBlockBlobClient().getBlobOutputStream(options));
+        new BlockUploadStream.Commit(headers(contentType), null, null),
+        BlobTransfers.STREAM_UPLOAD_CONCURRENCY);
+  }
+
+  private BlockUploadStream blockUpload(
+      String container, String name, BlockUploadStream.Commit commit, int concurrency) {
+    return new BlockUploadStream(
+        blockBlob(container, name),
+        commit,
+        BlobTransfers.BLOCK,
+        concurrency,
+        TIMEOUT,
+        BlockUploadStream.MD5);
+  }
+
+  private static BlobHttpHeaders headers(String contentType) {
+    return contentType == null ? null : new BlobHttpHeaders().setContentType(contentType);
   }
 
   /**
@@ -318,7 +336,7 @@ public final class BlobStore {
                 "reading " + container + "/" + name + " failed: " + BlobErrors.rootMessage(e), e);
           }
         },
-        (int) BlobTransfers.STREAM_BLOCK,
+        BlobTransfers.BLOCK,
         BlobTransfers.STREAM_READ_AHEAD,
         "blob-read-" + container);
   }
@@ -392,6 +410,10 @@ public final class BlobStore {
 
   private BlobClient blob(String container, String name) {
     return client.getBlobContainerClient(container).getBlobClient(name);
+  }
+
+  BlockBlobClient blockBlob(String container, String name) {
+    return blob(container, name).getBlockBlobClient();
   }
 
   private <T> T call(String container, String name, Supplier<T> work) {

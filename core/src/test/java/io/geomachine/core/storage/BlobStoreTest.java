@@ -108,7 +108,7 @@ class BlobStoreTest {
     store.ensureContainer(CONTAINER);
     String prefix = "streams-" + UUID.randomUUID() + "/";
     // more than two 4 MiB blocks, so the upload stages blocks while it is written
-    byte[] data = new byte[(int) (2.5 * BlobTransfers.STREAM_BLOCK)];
+    byte[] data = new byte[(int) (2.5 * BlobTransfers.BLOCK)];
     new java.util.Random(7).nextBytes(data);
     try (java.io.OutputStream out =
         store.openUpload(CONTAINER, prefix + "big", "application/zstd")) {
@@ -123,7 +123,7 @@ class BlobStoreTest {
     }
 
     java.io.OutputStream abandoned = store.openUpload(CONTAINER, prefix + "half", null);
-    abandoned.write(data, 0, (int) BlobTransfers.STREAM_BLOCK + 1);
+    abandoned.write(data, 0, (int) BlobTransfers.BLOCK + 1);
     assertTrue(store.find(CONTAINER, prefix + "half").isEmpty(), "never closed, never stored");
 
     GeoMachineException missing =
