@@ -11,7 +11,6 @@ import com.azure.storage.blob.specialized.BlockBlobClient;
 import io.geomachine.core.concurrent.DaemonThreads;
 import java.io.IOException;
 import java.io.InterruptedIOException;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -43,7 +42,7 @@ import java.util.function.Function;
  * <p>Up to {@code concurrency} blocks are staged at once while the writer fills the next, each in a
  * buffer of its own that is reused once its block is stored. Not thread-safe: one writer.
  */
-final class BlockUploadStream extends OutputStream {
+final class BlockUploadStream extends BlockOutputStream {
   /** Staging threads, shared by every stream; idle ones end after a minute. */
   private static final ExecutorService STAGING =
       Executors.newCachedThreadPool(DaemonThreads.named("blob-block-upload"));
@@ -64,8 +63,6 @@ final class BlockUploadStream extends OutputStream {
   private final int concurrency;
   private final ArrayDeque<byte[]> spare = new ArrayDeque<>();
   private final List<String> blockIds = new ArrayList<>();
-  private byte[] block;
-  private int filled;
   private volatile Throwable failure;
   private boolean closed;
 
@@ -76,6 +73,7 @@ final class BlockUploadStream extends OutputStream {
       int concurrency,
       Duration timeout,
       Function<ByteBuffer, byte[]> digest) {
+    super(blockSize);
     this.blob = blob;
     this.commit = commit;
     this.blockSize = blockSize;
@@ -86,27 +84,9 @@ final class BlockUploadStream extends OutputStream {
   }
 
   @Override
-  public void write(int b) throws IOException {
-    write(new byte[] {(byte) b}, 0, 1);
-  }
-
-  @Override
-  public void write(byte[] from, int off, int len) throws IOException {
+  void checkOpen() throws IOException {
     if (closed) {
       throw new IOException("the upload of " + blob.getBlobName() + " is closed");
-    }
-    while (len > 0) {
-      if (block == null) {
-        block = takeBuffer();
-      }
-      int n = Math.min(len, blockSize - filled);
-      System.arraycopy(from, off, block, filled, n);
-      filled += n;
-      off += n;
-      len -= n;
-      if (filled == blockSize) {
-        stageFilledBlock();
-      }
     }
   }
 
@@ -118,7 +98,7 @@ final class BlockUploadStream extends OutputStream {
     }
     closed = true;
     if (blockIds.isEmpty()) {
-      ByteBuffer bytes = ByteBuffer.wrap(block == null ? new byte[0] : block, 0, filled);
+      ByteBuffer bytes = ByteBuffer.wrap(pending());
       run(
           () ->
               blob.uploadWithResponse(
@@ -131,9 +111,7 @@ final class BlockUploadStream extends OutputStream {
                   Context.NONE));
       return;
     }
-    if (filled > 0) {
-      stageFilledBlock();
-    }
+    flushBlock();
     awaitSlots(concurrency); // every staged block stored or failed
     failIfAnyFailed();
     run(
@@ -147,13 +125,11 @@ final class BlockUploadStream extends OutputStream {
                 Context.NONE));
   }
 
-  private void stageFilledBlock() throws IOException {
+  /** Stages the block on a staging thread once one of the stream's slots is free. */
+  @Override
+  void full(byte[] bytes, int length) throws IOException {
     awaitSlots(1);
     failIfAnyFailed();
-    byte[] bytes = block;
-    int length = filled;
-    block = null;
-    filled = 0;
     String id =
         Base64.getEncoder()
             .encodeToString(UUID.randomUUID().toString().getBytes(StandardCharsets.US_ASCII));
@@ -179,7 +155,8 @@ final class BlockUploadStream extends OutputStream {
         });
   }
 
-  private byte[] takeBuffer() {
+  @Override
+  byte[] newBlock() {
     synchronized (spare) {
       byte[] reused = spare.poll();
       return reused != null ? reused : new byte[blockSize];

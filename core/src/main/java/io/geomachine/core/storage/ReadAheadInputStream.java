@@ -76,50 +76,37 @@ public final class ReadAheadInputStream extends InputStream {
       try {
         out.flushBlock(); // the bytes before the failure come first
         blocks.put(e);
-      } catch (InterruptedException | InterruptedIOException closedMeanwhile) {
+      } catch (InterruptedException | IOException closedMeanwhile) {
         // closed by the caller
       }
     }
   }
 
   /** Collects the writer's bytes into blocks and queues each one when full. */
-  private final class BlockOutput extends OutputStream {
-    private byte[] block = new byte[blockSize];
-    private int filled;
-
-    @Override
-    public void write(int b) throws IOException {
-      write(new byte[] {(byte) b}, 0, 1);
+  private final class BlockOutput extends BlockOutputStream {
+    BlockOutput() {
+      super(blockSize);
     }
 
     @Override
-    public void write(byte[] b, int off, int len) throws IOException {
+    void checkOpen() throws InterruptedIOException {
       if (closed) {
         throw new InterruptedIOException("the reader closed the stream");
       }
-      while (len > 0) {
-        int n = Math.min(len, blockSize - filled);
-        System.arraycopy(b, off, block, filled, n);
-        filled += n;
-        off += n;
-        len -= n;
-        if (filled == blockSize) {
-          flushBlock();
-        }
-      }
     }
 
-    void flushBlock() throws InterruptedIOException {
-      if (filled == 0) {
-        return;
-      }
+    @Override
+    byte[] newBlock() {
+      return new byte[blockSize];
+    }
+
+    @Override
+    void full(byte[] block, int length) throws InterruptedIOException {
       try {
-        blocks.put(filled == blockSize ? block : Arrays.copyOf(block, filled));
+        blocks.put(length == blockSize ? block : Arrays.copyOf(block, length));
       } catch (InterruptedException e) {
         throw new InterruptedIOException("the reader closed the stream");
       }
-      block = new byte[blockSize];
-      filled = 0;
     }
   }
 
